@@ -1,0 +1,60 @@
+import Foundation
+
+/// Tunables of the dispatcher core. Every field maps to a key in `config/switchboard.yaml`.
+public struct DispatcherConfiguration: Sendable, Hashable {
+    /// `delivery.retry_schedule`, `delivery.jitter`: when failed deliveries are retried.
+    public var retryPolicy: RetryPolicy
+    /// `delivery.connect_timeout_seconds` (default 5).
+    public var connectTimeout: TimeInterval
+    /// `delivery.request_timeout_seconds` (default 30).
+    public var requestTimeout: TimeInterval
+    /// `delivery.max_concurrency` (default 64): deliveries in flight at once, in total.
+    public var maxConcurrency: Int
+    /// `delivery.endpoint_concurrency` (default 4): deliveries in flight at once per endpoint.
+    public var endpointConcurrency: Int
+    /// `delivery.claim_batch_size` (default 64): deliveries claimed per store round trip.
+    public var claimBatchSize: Int
+    /// `delivery.poll_interval_ms` (default 500): how often due retries are looked for when idle.
+    public var pollInterval: TimeInterval
+    /// `delivery.drain_timeout_seconds` (default 10): how long shutdown waits for in-flight deliveries.
+    public var drainTimeout: TimeInterval
+    /// `delivery.auto_disable_after_hours` (default 120): failing with no success this long disables an endpoint.
+    public var autoDisableAfter: TimeInterval
+    /// `events.idempotency_window_hours` (default 24).
+    public var idempotencyWindow: TimeInterval
+    /// `events.max_payload_bytes` (default 1 MiB).
+    public var maxPayloadBytes: Int
+    /// `events.publish_batch_size` (default 256): most events written in one transaction.
+    public var publishBatchSize: Int
+    /// `User-Agent` of deliveries: `Switchboard/<version>`.
+    public var userAgent: String
+
+    public init(
+        retryPolicy: RetryPolicy = RetryPolicy(), connectTimeout: TimeInterval = 5, requestTimeout: TimeInterval = 30,
+        maxConcurrency: Int = 64, endpointConcurrency: Int = 4, claimBatchSize: Int = 64, pollInterval: TimeInterval = 0.5,
+        drainTimeout: TimeInterval = 10, autoDisableAfter: TimeInterval = 5 * 86400, idempotencyWindow: TimeInterval = 86400,
+        maxPayloadBytes: Int = 1 << 20, publishBatchSize: Int = 256, userAgent: String = "Switchboard/\(SwitchboardVersion.current)"
+    ) {
+        self.retryPolicy = retryPolicy
+        self.connectTimeout = connectTimeout
+        self.requestTimeout = requestTimeout
+        self.maxConcurrency = maxConcurrency
+        self.endpointConcurrency = endpointConcurrency
+        self.claimBatchSize = claimBatchSize
+        self.pollInterval = pollInterval
+        self.drainTimeout = drainTimeout
+        self.autoDisableAfter = autoDisableAfter
+        self.idempotencyWindow = idempotencyWindow
+        self.maxPayloadBytes = maxPayloadBytes
+        self.publishBatchSize = publishBatchSize
+        self.userAgent = userAgent
+    }
+
+    /// How long a claim lasts before another worker may take the delivery over.
+    public var leaseDuration: TimeInterval { requestTimeout * 4 + 60 }
+}
+
+/// The version Switchboard reports in `User-Agent` and `--version`.
+public enum SwitchboardVersion {
+    public static let current = "0.1.0"
+}

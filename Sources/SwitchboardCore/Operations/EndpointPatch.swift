@@ -1,0 +1,50 @@
+/// Changes to an endpoint; `nil` leaves a field as it is.
+public struct EndpointPatch: Sendable, Hashable {
+    public var name: String?
+    public var url: String?
+    public var description: String?
+    public var eventTypes: [String]?
+    public var authMode: Endpoint.AuthMode?
+    public var headers: [String: String]?
+    public var sourceIDs: [String]?
+    public var maxConcurrency: Int?
+
+    public init(
+        name: String? = nil, url: String? = nil, description: String? = nil, eventTypes: [String]? = nil,
+        authMode: Endpoint.AuthMode? = nil, headers: [String: String]? = nil, sourceIDs: [String]? = nil,
+        maxConcurrency: Int? = nil
+    ) {
+        self.name = name
+        self.url = url
+        self.description = description
+        self.eventTypes = eventTypes
+        self.authMode = authMode
+        self.headers = headers
+        self.sourceIDs = sourceIDs
+        self.maxConcurrency = maxConcurrency
+    }
+
+    /// Throws a ``SwitchboardError`` naming the first invalid field.
+    public func validate() throws(SwitchboardError) {
+        if let name { try EndpointValidation.name(name) }
+        if let url { try EndpointValidation.url(url) }
+        if let description { try EndpointValidation.description(description) }
+        if let eventTypes { try EndpointValidation.eventTypes(eventTypes) }
+        if let headers { try EndpointValidation.headers(headers) }
+        if let maxConcurrency { try EndpointValidation.maxConcurrency(maxConcurrency) }
+    }
+
+    /// `endpoint` with the patch applied.
+    public func applied(to endpoint: Endpoint) -> Endpoint {
+        var updated = endpoint
+        if let name { updated.name = name }
+        if let url { updated.url = url }
+        if let description { updated.description = description }
+        if let eventTypes { updated.eventTypes = eventTypes }
+        if let authMode { updated.authMode = authMode }
+        if let headers { updated.headers = headers }
+        if let sourceIDs { updated.sourceIDs = sourceIDs }
+        if let maxConcurrency { updated.maxConcurrency = maxConcurrency }
+        return updated
+    }
+}

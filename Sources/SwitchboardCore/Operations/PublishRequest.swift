@@ -1,0 +1,62 @@
+import Foundation
+
+/// A request to publish one event.
+public struct PublishRequest: Sendable, Hashable {
+    public var tenantID: TenantID
+    public var eventType: String
+    /// The payload as JSON bytes.
+    public var payload: Data
+    public var idempotencyKey: String?
+    /// Hex SHA-256 of the request, compared when an idempotency key is reused.
+    public var requestHash: String?
+    public var origin: Event.Origin
+    public var replayOf: String?
+    public var sourceID: String?
+    public var correlationID: String?
+    /// When set, fan out only to these endpoints (still only to subscribed ones for API events).
+    public var endpointIDs: [String]?
+
+    public init(
+        tenantID: TenantID, eventType: String, payload: Data, idempotencyKey: String? = nil, requestHash: String? = nil,
+        origin: Event.Origin = .api, replayOf: String? = nil, sourceID: String? = nil, correlationID: String? = nil,
+        endpointIDs: [String]? = nil
+    ) {
+        self.tenantID = tenantID
+        self.eventType = eventType
+        self.payload = payload
+        self.idempotencyKey = idempotencyKey
+        self.requestHash = requestHash
+        self.origin = origin
+        self.replayOf = replayOf
+        self.sourceID = sourceID
+        self.correlationID = correlationID
+        self.endpointIDs = endpointIDs
+    }
+}
+
+/// What publishing produced.
+public struct PublishResult: Sendable, Hashable {
+    public var event: Event
+    public var deliveries: [Delivery]
+    /// `true` when an earlier event with the same idempotency key was returned instead.
+    public var isDuplicate: Bool
+
+    public init(event: Event, deliveries: [Delivery], isDuplicate: Bool) {
+        self.event = event
+        self.deliveries = deliveries
+        self.isDuplicate = isDuplicate
+    }
+}
+
+/// An event with its deliveries and their attempts.
+public struct EventDetail: Sendable, Hashable {
+    public var event: Event
+    public var deliveries: [Delivery]
+    public var attempts: [Attempt]
+
+    public init(event: Event, deliveries: [Delivery], attempts: [Attempt]) {
+        self.event = event
+        self.deliveries = deliveries
+        self.attempts = attempts
+    }
+}

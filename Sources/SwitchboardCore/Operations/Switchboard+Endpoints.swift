@@ -1,0 +1,113 @@
+import Foundation
+
+extension Switchboard {
+    /// Creates an endpoint with a new secret; the returned endpoint is the only place the
+    /// secret is shown.
+    public func createEndpoint(_ draft: EndpointDraft, tenant: TenantID) async throws(SwitchboardError) -> Endpoint {
+        try draft.validate()
+        let now = clock.now()
+        let endpoint = Endpoint(
+            id: draft.id ?? Identifier.make(.endpoint, at: now), tenantID: tenant, name: draft.name, url: draft.url,
+            description: draft.description, eventTypes: draft.eventTypes, authMode: draft.authMode,
+            secret: WebhookSigner.generateSecret(), maxConcurrency: draft.maxConcurrency ?? configuration.endpointConcurrency,
+            headers: draft.headers, sourceIDs: draft.sourceIDs, createdAt: now, updatedAt: now)
+        do {
+            try await storeCall { try await store.insertEndpoint(endpoint) }
+        } catch where error.kind == .conflict {
+            throw SwitchboardError(.conflict, code: "endpoint_exists", message: "endpoint \(endpoint.id) already exists", field: "id")
+        }
+        feed.publish(.endpointChanged(endpoint))
+        return endpoint
+    }
+
+    /// The tenant's endpoints (every tenant's when `nil`), oldest first.
+    public func endpoints(tenant: TenantID?) async throws(SwitchboardError) -> [Endpoint] {
+        try await storeCall { try await store.endpoints(tenant: tenant) }
+    }
+
+    public func endpoint(id: String, tenant: TenantID) async throws(SwitchboardError) -> Endpoint {
+        guard let endpoint = try await storeCall({ try await store.endpoint(id: id, tenant: tenant) }) else {
+            throw .notFound("endpoint", id: id)
+        }
+        return endpoint
+    }
+
+    public func updateEndpoint(id: String, tenant: TenantID, patch: EndpointPatch) async throws(SwitchboardError) -> Endpoint {
+        try patch.validate()
+        var endpoint = patch.applied(to: try await endpoint(id: id, tenant: tenant))
+        endpoint.updatedAt = clock.now()
+        let updated = endpoint
+        try await storeCall { try await store.updateEndpoint(updated) }
+        feed.publish(.endpointChanged(updated))
+        return updated
+    }
+
+    /// Deletes the endpoint; its unfinished deliveries are cancelled.
+    public func deleteEndpoint(id: String, tenant: TenantID) async throws(SwitchboardError) {
+        let deleted = try await storeCall { try await store.deleteEndpoint(id: id, tenant: tenant, at: clock.now()) }
+        guard deleted else { throw .notFound("endpoint", id: id) }
+        health.forget(endpointID: id)
+        feed.publish(.endpointDeleted(id: id, tenantID: tenant))
+    }
+
+    /// Pauses the endpoint: its waiting and new deliveries are held as `paused`, nothing is dropped.
+    @discardableResult
+    public func disableEndpoint(id: String, tenant: TenantID, reason: String = "manual") async throws(SwitchboardError) -> Endpoint {
+        var endpoint = try await endpoint(id: id, tenant: tenant)
+        let now = clock.now()
+        if endpoint.enabled {
+            endpoint.enabled = false
+            endpoint.disabledReason = reason
+            endpoint.disabledAt = now
+            endpoint.updatedAt = now
+            let updated = endpoint
+            try await storeCall { try await store.updateEndpoint(updated) }
+            _ = try await storeCall { try await store.pauseDeliveries(endpointID: id, tenant: tenant, at: now) }
+            feed.publish(.endpointChanged(updated))
+            logger.info("endpoint disabled", metadata: ["endpoint": "\(id)", "reason": "\(reason)"])
+        }
+        return endpoint
+    }
+
+    /// Resumes the endpoint: paused deliveries are due now, in their original order, with a fresh schedule.
+    @discardableResult
+    public func enableEndpoint(id: String, tenant: TenantID) async throws(SwitchboardError) -> Endpoint {
+        var endpoint = try await endpoint(id: id, tenant: tenant)
+        if !endpoint.enabled {
+            let now = clock.now()
+            endpoint.enabled = true
+            endpoint.disabledReason = nil
+            endpoint.disabledAt = nil
+            endpoint.failingSince = nil
+            endpoint.updatedAt = now
+            let updated = endpoint
+            try await storeCall { try await store.updateEndpoint(updated) }
+            _ = try await storeCall { try await store.resumeDeliveries(endpointID: id, tenant: tenant, at: now) }
+            feed.publish(.endpointChanged(updated))
+            wakeSignal.wake()
+            logger.info("endpoint enabled", metadata: ["endpoint": "\(id)"])
+        }
+        return endpoint
+    }
+
+    /// Replaces the endpoint's secret. The old one keeps signing beside the new one for
+    /// `grace` seconds (signature endpoints default to a day; bearer endpoints switch at once
+    /// unless a grace is given). The returned endpoint carries the new secret, shown once.
+    public func rotateSecret(endpointID: String, tenant: TenantID, grace: TimeInterval? = nil) async throws(SwitchboardError) -> Endpoint {
+        if let grace, grace < 0 || grace > 30 * 86400 {
+            throw .invalid("grace_seconds", "must be between 0 and 2592000 (30 days)")
+        }
+        var endpoint = try await endpoint(id: endpointID, tenant: tenant)
+        let now = clock.now()
+        let effectiveGrace = grace ?? (endpoint.authMode == .signature ? 86400 : 0)
+        endpoint.previousSecret = effectiveGrace > 0 ? endpoint.secret : nil
+        endpoint.previousSecretExpiresAt = effectiveGrace > 0 ? now.addingTimeInterval(effectiveGrace) : nil
+        endpoint.secret = WebhookSigner.generateSecret()
+        endpoint.updatedAt = now
+        let updated = endpoint
+        try await storeCall { try await store.updateEndpoint(updated) }
+        feed.publish(.endpointChanged(updated))
+        logger.info("endpoint secret rotated", metadata: ["endpoint": "\(endpointID)", "grace_seconds": "\(Int(effectiveGrace))"])
+        return updated
+    }
+}

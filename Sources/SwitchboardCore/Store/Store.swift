@@ -1,0 +1,109 @@
+import Foundation
+
+/// Durable storage for everything Switchboard knows.
+///
+/// Implementations: `SQLiteStore` (GRDB, the embedded default). Every method that takes a
+/// tenant scopes its query by it; another tenant's id behaves as if it did not exist.
+/// Methods that change several rows do so in one transaction.
+public protocol Store: Sendable {
+    // MARK: Health
+
+    /// Throws when the store cannot serve queries.
+    func checkHealth() async throws
+
+    // MARK: API keys
+
+    func insertAPIKey(_ key: APIKey) async throws
+    /// The unrevoked key with this hash, in any tenant.
+    func apiKey(hash: String) async throws -> APIKey?
+    /// Keys of `tenant`, revoked ones included, oldest first; every tenant's when `nil`.
+    func apiKeys(tenant: TenantID?) async throws -> [APIKey]
+    /// Marks a key revoked; `false` when there is no such unrevoked key in `tenant` (any tenant when `nil`).
+    func revokeAPIKey(id: String, tenant: TenantID?, at date: Date) async throws -> Bool
+    /// Number of unrevoked keys with the admin scope, in every tenant.
+    func activeAdminKeyCount() async throws -> Int
+
+    // MARK: Endpoints
+
+    /// Throws ``StoreError/conflict(_:)`` when the id is taken.
+    func insertEndpoint(_ endpoint: Endpoint) async throws
+    func endpoint(id: String, tenant: TenantID) async throws -> Endpoint?
+    /// Endpoints of `tenant` (every tenant's when `nil`), oldest first.
+    func endpoints(tenant: TenantID?) async throws -> [Endpoint]
+    /// Replaces the stored endpoint with the same id and tenant; throws ``StoreError/notFound(_:)``.
+    func updateEndpoint(_ endpoint: Endpoint) async throws
+    /// Deletes the endpoint and cancels its unfinished deliveries; `false` when absent.
+    func deleteEndpoint(id: String, tenant: TenantID, at date: Date) async throws -> Bool
+
+    // MARK: Publishing
+
+    /// Inserts a batch of events with their deliveries in one transaction.
+    ///
+    /// Each delivery starts `pending` when its endpoint is enabled and `paused` when it is not,
+    /// decided inside the transaction. An event whose idempotency key was used by an event of
+    /// the same tenant created at or after its ``NewEvent/idempotencyWindowStart`` is not
+    /// inserted: the outcome is ``InsertOutcome/duplicate(_:)`` when the request hash matches
+    /// and ``InsertOutcome/idempotencyConflict`` otherwise. One item's outcome never fails the
+    /// others.
+    func insertEvents(_ batch: [NewEvent]) async throws -> [InsertOutcome]
+
+    // MARK: Reading events, deliveries and attempts
+
+    func event(id: String, tenant: TenantID) async throws -> Event?
+    /// A page of events, newest first.
+    func events(_ query: EventQuery) async throws -> Page<Event>
+    func delivery(id: String, tenant: TenantID) async throws -> Delivery?
+    /// The event's deliveries, oldest first.
+    func deliveries(eventID: String, tenant: TenantID) async throws -> [Delivery]
+    /// The delivery's attempts, first attempt first.
+    func attempts(deliveryID: String, tenant: TenantID) async throws -> [Attempt]
+    /// Every attempt of the event's deliveries, oldest first.
+    func attempts(eventID: String, tenant: TenantID) async throws -> [Attempt]
+    /// Scheduled, pending and paused deliveries, soonest first (paused last); every tenant's when `nil`.
+    func retryQueue(tenant: TenantID?, limit: Int) async throws -> [Delivery]
+
+    // MARK: Dispatching
+
+    /// Claims up to `request.limit` due deliveries of enabled endpoints under a lease.
+    ///
+    /// Due means `pending` or `scheduled` with `nextAttemptAt <= request.now`, or `in_flight`
+    /// with an expired lease. Claimed deliveries become `in_flight` with `leaseExpiresAt =
+    /// request.now + request.leaseDuration`. At most `request.perEndpointLimit` deliveries of
+    /// one endpoint are claimed, none of `request.excludedEndpointIDs`, oldest due first. Maps
+    /// onto `FOR UPDATE SKIP LOCKED` in a shared database.
+    func claimDueDeliveries(_ request: ClaimRequest) async throws -> [DeliveryJob]
+    /// The earliest `nextAttemptAt` of a pending or scheduled delivery of an enabled endpoint,
+    /// or the earliest lease expiry of an in-flight one.
+    func nextDueDate() async throws -> Date?
+    /// Makes every in-flight delivery due at `now`: used at start-up by a single-node store,
+    /// whose in-flight rows can only be left over from a crash. Returns how many.
+    func requeueInFlight(now: Date) async throws -> Int
+    /// Records attempts and the resulting delivery, endpoint and event changes in one
+    /// transaction. A delivery whose new state is `pending` or `scheduled` becomes `paused`
+    /// instead when its endpoint is disabled by then. Returns the events whose status changed.
+    func recordAttempts(_ records: [AttemptRecord]) async throws -> [EventStatusChange]
+
+    // MARK: Operations
+
+    /// Moves the endpoint's pending and scheduled deliveries to `paused`; returns how many.
+    func pauseDeliveries(endpointID: String, tenant: TenantID, at date: Date) async throws -> Int
+    /// Moves the endpoint's paused deliveries to `pending`, due at `date`, in their original
+    /// order; returns how many.
+    func resumeDeliveries(endpointID: String, tenant: TenantID, at date: Date) async throws -> Int
+    /// Makes one delivery due now whatever its state (except in flight or cancelled), and the
+    /// event `QUEUED` again. Returns the updated delivery, `nil` when absent.
+    func requeueDelivery(id: String, tenant: TenantID, at date: Date) async throws -> Delivery?
+    /// Requeues the endpoint's failed deliveries created in `since..<until`; returns them.
+    func requeueFailedDeliveries(
+        endpointID: String, tenant: TenantID, since: Date, until: Date, at date: Date
+    ) async throws -> [Delivery]
+    /// Sets an event's status (used to mark a replayed original `REPLAYED`).
+    func setEventStatus(id: String, tenant: TenantID, status: Event.Status) async throws
+
+    // MARK: Figures
+
+    /// Counts for `tenant` since `since`.
+    func usage(tenant: TenantID, since: Date) async throws -> Usage
+    /// Current queue depth and endpoint states, for every tenant.
+    func gauges() async throws -> StoreGauges
+}

@@ -1,0 +1,177 @@
+import Foundation
+
+/// An event to insert, with the endpoints it fans out to.
+public struct NewEvent: Sendable, Hashable {
+    public var event: Event
+    /// One delivery per subscribed endpoint; ids and timestamps already assigned.
+    public var deliveries: [Delivery]
+    /// Hex SHA-256 of the request that created the event, compared on idempotency-key reuse.
+    public var requestHash: String?
+    /// Events with the same key created before this instant no longer count.
+    public var idempotencyWindowStart: Date?
+
+    public init(event: Event, deliveries: [Delivery], requestHash: String? = nil, idempotencyWindowStart: Date? = nil) {
+        self.event = event
+        self.deliveries = deliveries
+        self.requestHash = requestHash
+        self.idempotencyWindowStart = idempotencyWindowStart
+    }
+}
+
+/// What became of one ``NewEvent``.
+public enum InsertOutcome: Sendable, Hashable {
+    /// Stored, with the deliveries as stored (state decided by the endpoint's state).
+    case inserted(Event, [Delivery])
+    /// The idempotency key was already used with the same request: the original event and its deliveries.
+    case duplicate(Event, [Delivery])
+    /// The idempotency key was already used with a different request.
+    case idempotencyConflict
+}
+
+/// Filters and window for listing events.
+public struct EventQuery: Sendable, Hashable {
+    /// `nil` lists every tenant's events (console only).
+    public var tenant: TenantID?
+    public var limit: Int
+    public var offset: Int
+    /// Only events with a delivery to this endpoint.
+    public var endpointID: String?
+    public var status: Event.Status?
+    /// Exact name, or `prefix.*`.
+    public var eventType: String?
+
+    public init(
+        tenant: TenantID?, limit: Int = 50, offset: Int = 0, endpointID: String? = nil,
+        status: Event.Status? = nil, eventType: String? = nil
+    ) {
+        self.tenant = tenant
+        self.limit = limit
+        self.offset = offset
+        self.endpointID = endpointID
+        self.status = status
+        self.eventType = eventType
+    }
+}
+
+/// A window of rows and the total number of rows matching.
+public struct Page<Item: Sendable>: Sendable {
+    public var items: [Item]
+    public var total: Int
+
+    public init(items: [Item], total: Int) {
+        self.items = items
+        self.total = total
+    }
+}
+
+extension Page: Equatable where Item: Equatable {}
+
+/// Which deliveries a dispatcher wants to claim.
+public struct ClaimRequest: Sendable, Hashable {
+    public var now: Date
+    public var limit: Int
+    public var perEndpointLimit: Int
+    public var leaseDuration: TimeInterval
+    public var excludedEndpointIDs: Set<String>
+
+    public init(now: Date, limit: Int, perEndpointLimit: Int, leaseDuration: TimeInterval, excludedEndpointIDs: Set<String> = []) {
+        self.now = now
+        self.limit = limit
+        self.perEndpointLimit = perEndpointLimit
+        self.leaseDuration = leaseDuration
+        self.excludedEndpointIDs = excludedEndpointIDs
+    }
+}
+
+/// A claimed delivery with what is needed to send it.
+public struct DeliveryJob: Sendable, Hashable {
+    /// The delivery as claimed (state `in_flight`).
+    public var delivery: Delivery
+    public var event: Event
+    public var endpoint: Endpoint
+
+    public init(delivery: Delivery, event: Event, endpoint: Endpoint) {
+        self.delivery = delivery
+        self.event = event
+        self.endpoint = endpoint
+    }
+}
+
+/// A change to an endpoint's health that comes with an attempt.
+public enum EndpointHealthChange: Sendable, Hashable {
+    /// The attempt succeeded: the endpoint is no longer failing.
+    case succeeded
+    /// The attempt failed: the endpoint is failing since `failingSince` if it was not already.
+    case failed(at: Date)
+    /// Disable the endpoint and pause its deliveries (410 Gone, or failing for too long).
+    case disable(reason: String, at: Date)
+}
+
+/// An attempt to store with the delivery state it leads to.
+public struct AttemptRecord: Sendable, Hashable {
+    public var attempt: Attempt
+    /// New state: `succeeded`, `scheduled`, `pending` or `failed`.
+    public var deliveryState: Delivery.State
+    public var nextAttemptAt: Date?
+    public var endpointChange: EndpointHealthChange
+
+    public init(attempt: Attempt, deliveryState: Delivery.State, nextAttemptAt: Date?, endpointChange: EndpointHealthChange) {
+        self.attempt = attempt
+        self.deliveryState = deliveryState
+        self.nextAttemptAt = nextAttemptAt
+        self.endpointChange = endpointChange
+    }
+}
+
+/// An event whose derived status changed.
+public struct EventStatusChange: Sendable, Hashable {
+    public var eventID: String
+    public var tenantID: TenantID
+    public var status: Event.Status
+
+    public init(eventID: String, tenantID: TenantID, status: Event.Status) {
+        self.eventID = eventID
+        self.tenantID = tenantID
+        self.status = status
+    }
+}
+
+/// A tenant's activity over a period.
+public struct Usage: Sendable, Hashable, Codable {
+    public var eventsPublished: Int
+    public var deliveries: Int
+    public var attempts: Int
+    public var successfulAttempts: Int
+    public var failedAttempts: Int
+
+    public init(eventsPublished: Int = 0, deliveries: Int = 0, attempts: Int = 0, successfulAttempts: Int = 0, failedAttempts: Int = 0) {
+        self.eventsPublished = eventsPublished
+        self.deliveries = deliveries
+        self.attempts = attempts
+        self.successfulAttempts = successfulAttempts
+        self.failedAttempts = failedAttempts
+    }
+}
+
+/// Figures that describe the store right now, across tenants.
+public struct StoreGauges: Sendable, Hashable {
+    /// Pending and scheduled deliveries.
+    public var queueDepth: Int
+    public var pausedDeliveries: Int
+    public var inFlightDeliveries: Int
+    public var enabledEndpoints: Int
+    public var failingEndpoints: Int
+    public var disabledEndpoints: Int
+
+    public init(
+        queueDepth: Int = 0, pausedDeliveries: Int = 0, inFlightDeliveries: Int = 0,
+        enabledEndpoints: Int = 0, failingEndpoints: Int = 0, disabledEndpoints: Int = 0
+    ) {
+        self.queueDepth = queueDepth
+        self.pausedDeliveries = pausedDeliveries
+        self.inFlightDeliveries = inFlightDeliveries
+        self.enabledEndpoints = enabledEndpoints
+        self.failingEndpoints = failingEndpoints
+        self.disabledEndpoints = disabledEndpoints
+    }
+}
