@@ -49,6 +49,7 @@ public final class Switchboard: Sendable {
         let outcome = try await storeCall { try await publisher.submit(request) }
         switch outcome {
         case .inserted(let event, let deliveries):
+            DeliveryMetrics.eventsPublished.increment()
             feed.publish(.eventPublished(event, deliveries: deliveries))
             if !deliveries.isEmpty { wakeSignal.wake() }
             return PublishResult(event: event, deliveries: deliveries, isDuplicate: false)

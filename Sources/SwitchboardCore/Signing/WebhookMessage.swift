@@ -1,0 +1,76 @@
+import Foundation
+
+/// The request Switchboard sends for one attempt: body bytes and headers.
+public struct WebhookMessage: Sendable, Hashable {
+    public var body: Data
+    public var headers: [(name: String, value: String)]
+
+    public static func == (lhs: WebhookMessage, rhs: WebhookMessage) -> Bool {
+        lhs.body == rhs.body && lhs.headers.elementsEqual(rhs.headers) { $0.name == $1.name && $0.value == $1.value }
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(body)
+        for header in headers {
+            hasher.combine(header.name)
+            hasher.combine(header.value)
+        }
+    }
+
+    /// The body `{"id","type","timestamp","data"}` for `event`; `data` is the stored payload, byte for byte.
+    public static func body(for event: Event) -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.withoutEscapingSlashes]
+        func json(_ string: String) -> Data { (try? encoder.encode(string)) ?? Data("\"\"".utf8) }
+        var body = Data("{\"id\":".utf8)
+        body.append(json(event.id))
+        body.append(Data(",\"type\":".utf8))
+        body.append(json(event.eventType))
+        body.append(Data(",\"timestamp\":".utf8))
+        body.append(json(Timestamp.string(event.createdAt)))
+        body.append(Data(",\"data\":".utf8))
+        body.append(event.payload.isEmpty ? Data("null".utf8) : event.payload)
+        body.append(Data("}".utf8))
+        return body
+    }
+
+    /// The message for an attempt at `now` to `endpoint`.
+    ///
+    /// Signature endpoints get Standard Webhooks headers signed with every secret in force
+    /// (two during a rotation's grace period); bearer endpoints get `Authorization: Bearer`
+    /// with the current secret.
+    public static func make(event: Event, endpoint: Endpoint, now: Date, userAgent: String) -> WebhookMessage {
+        let body = body(for: event)
+        let timestamp = Int(now.timeIntervalSince1970)
+        var headers: [(name: String, value: String)] = [
+            ("content-type", "application/json"),
+            ("user-agent", userAgent),
+            ("webhook-id", event.id),
+            ("webhook-timestamp", String(timestamp)),
+        ]
+        switch endpoint.authMode {
+        case .signature:
+            let signature = WebhookSigner.signatureHeader(
+                messageID: event.id, timestamp: timestamp, body: body, secrets: endpoint.signingSecrets(at: now))
+            headers.append(("webhook-signature", signature))
+        case .bearer:
+            headers.append(("authorization", "Bearer \(endpoint.secret.reveal())"))
+        }
+        if let correlationID = event.correlationID {
+            headers.append(("x-switchboard-correlation-id", correlationID))
+        }
+        for (name, value) in endpoint.headers.sorted(by: { $0.key < $1.key }) {
+            headers.append((name.lowercased(), value))
+        }
+        return WebhookMessage(body: body, headers: headers)
+    }
+
+    /// The headers as recorded on the attempt: the bearer secret is replaced by `Bearer …redacted`.
+    public var recordedHeaders: [String: String] {
+        var recorded: [String: String] = [:]
+        for header in headers {
+            recorded[header.name] = header.name == "authorization" ? "Bearer …redacted" : header.value
+        }
+        return recorded
+    }
+}

@@ -1,0 +1,96 @@
+import Configuration
+import Foundation
+import Logging
+import SwitchboardCore
+import SystemPackage
+
+/// Everything the binary reads from its configuration, resolved once at start.
+///
+/// Precedence: command-line flags, then `SWITCHBOARD_*` environment variables, then the
+/// YAML file, then the defaults below. Each key is documented in `config/switchboard.yaml`.
+struct AppSettings: Sendable {
+    var host: String
+    var port: Int
+    var publicBaseURL: String?
+    var dataDirectory: String
+    var synchronousFull: Bool
+    var logLevel: Logger.Level
+    var dispatcher: DispatcherConfiguration
+
+    var databasePath: String { (dataDirectory as NSString).appendingPathComponent("switchboard.sqlite") }
+    var listenAddress: String { "\(host):\(port)" }
+
+    /// Reads the settings; throws a message naming the bad key.
+    static func load(_ options: GlobalOptions, overrides: [AbsoluteConfigKey: ConfigValue] = [:]) async throws -> AppSettings {
+        var flags = overrides
+        if let host = options.host { flags["http.host"] = .init(.string(host), isSecret: false) }
+        if let port = options.port { flags["http.port"] = .init(.int(port), isSecret: false) }
+        if let directory = options.dataDirectory { flags["data.dir"] = .init(.string(directory), isSecret: false) }
+        if let level = options.logLevel { flags["log.level"] = .init(.string(level), isSecret: false) }
+        let filePath = options.configFile ?? "config/switchboard.yaml"
+        if options.configFile != nil, !FileManager.default.fileExists(atPath: filePath) {
+            throw SettingsError("configuration file \(filePath) does not exist")
+        }
+        let file: FileProvider<YAMLSnapshot>
+        do {
+            file = try await FileProvider<YAMLSnapshot>(filePath: FilePath(filePath), allowMissing: true)
+        } catch {
+            throw SettingsError("cannot read \(filePath): \(error)")
+        }
+        let environment = KeyMappingProvider(upstream: EnvironmentVariablesProvider()) { $0.prepending(["switchboard"]) }
+        let config = ConfigReader(providers: [InMemoryProvider(name: "flags", values: flags), environment, file])
+        return try AppSettings(config)
+    }
+
+    init(_ config: ConfigReader) throws {
+        host = config.string(forKey: "http.host", default: "127.0.0.1")
+        port = config.int(forKey: "http.port", default: 8080)
+        guard (0...65535).contains(port) else { throw SettingsError("http.port must be between 0 and 65535") }
+        publicBaseURL = config.string(forKey: "http.public_base_url")
+        dataDirectory = config.string(forKey: "data.dir", default: ".switchboard")
+        let synchronous = config.string(forKey: "store.synchronous", default: "full")
+        guard ["full", "normal"].contains(synchronous) else { throw SettingsError("store.synchronous must be full or normal") }
+        synchronousFull = synchronous == "full"
+        let level = config.string(forKey: "log.level", default: "info")
+        guard let parsedLevel = Logger.Level(rawValue: level) else {
+            throw SettingsError("log.level must be one of trace, debug, info, notice, warning, error, critical")
+        }
+        logLevel = parsedLevel
+
+        let defaults = DispatcherConfiguration()
+        let schedule = config.doubleArray(forKey: "delivery.retry_schedule_seconds", default: RetryPolicy.defaultSchedule)
+        guard !schedule.isEmpty, schedule.allSatisfy({ $0 >= 0 }) else {
+            throw SettingsError("delivery.retry_schedule_seconds must be a non-empty list of delays of 0 or more seconds")
+        }
+        let jitter = config.double(forKey: "delivery.jitter", default: 0.2)
+        guard (0...1).contains(jitter) else { throw SettingsError("delivery.jitter must be between 0 and 1") }
+        dispatcher = DispatcherConfiguration(
+            retryPolicy: RetryPolicy(
+                schedule: schedule, jitter: jitter,
+                retryAfterMinimum: config.double(forKey: "delivery.retry_after_min_seconds", default: 1),
+                retryAfterMaximum: config.double(forKey: "delivery.retry_after_max_seconds", default: 3600)),
+            connectTimeout: try Self.positive(config, "delivery.connect_timeout_seconds", defaults.connectTimeout),
+            requestTimeout: try Self.positive(config, "delivery.request_timeout_seconds", defaults.requestTimeout),
+            maxConcurrency: Int(try Self.positive(config, "delivery.max_concurrency", Double(defaults.maxConcurrency))),
+            endpointConcurrency: Int(try Self.positive(config, "delivery.endpoint_concurrency", Double(defaults.endpointConcurrency))),
+            claimBatchSize: Int(try Self.positive(config, "delivery.claim_batch_size", Double(defaults.claimBatchSize))),
+            pollInterval: try Self.positive(config, "delivery.poll_interval_ms", defaults.pollInterval * 1000) / 1000,
+            drainTimeout: try Self.positive(config, "delivery.drain_timeout_seconds", defaults.drainTimeout),
+            autoDisableAfter: try Self.positive(config, "delivery.auto_disable_after_hours", defaults.autoDisableAfter / 3600) * 3600,
+            idempotencyWindow: try Self.positive(config, "events.idempotency_window_hours", defaults.idempotencyWindow / 3600) * 3600,
+            maxPayloadBytes: Int(try Self.positive(config, "events.max_payload_bytes", Double(defaults.maxPayloadBytes))),
+            publishBatchSize: Int(try Self.positive(config, "events.publish_batch_size", Double(defaults.publishBatchSize))))
+    }
+
+    private static func positive(_ config: ConfigReader, _ key: String, _ fallback: Double) throws -> Double {
+        let value = config.double(forKey: ConfigKey(key), default: fallback)
+        guard value > 0, value.isFinite else { throw SettingsError("\(key) must be a number greater than 0") }
+        return value
+    }
+}
+
+/// A configuration problem, worded for the person who made it.
+struct SettingsError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}

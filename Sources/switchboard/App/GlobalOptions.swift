@@ -1,0 +1,19 @@
+import ArgumentParser
+
+/// Options every command that opens the data directory accepts.
+struct GlobalOptions: ParsableArguments {
+    @Option(name: .long, help: "Address to listen on (http.host; default 127.0.0.1).")
+    var host: String?
+
+    @Option(name: .long, help: "Port to listen on (http.port; default 8080).")
+    var port: Int?
+
+    @Option(name: .customLong("data-dir"), help: "Directory for the SQLite database and logs (data.dir; default ./.switchboard).")
+    var dataDirectory: String?
+
+    @Option(name: .customLong("config"), help: "YAML configuration file (default config/switchboard.yaml when it exists).")
+    var configFile: String?
+
+    @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical (log.level; default info).")
+    var logLevel: String?
+}

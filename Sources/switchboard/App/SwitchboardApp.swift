@@ -1,0 +1,59 @@
+import AsyncHTTPClient
+import Foundation
+import Logging
+import ServiceLifecycle
+import SwitchboardAPI
+import SwitchboardCore
+import SwitchboardSQLite
+
+/// The dispatcher core wired together: store, operations, delivery engine and HTTP API.
+///
+/// `build` opens everything; `services` are what a `ServiceGroup` runs, in start order
+/// (the dispatcher first, so on shutdown the API stops accepting before deliveries drain);
+/// `shutdown` releases what outlives the services.
+struct SwitchboardApp: Sendable {
+    let settings: AppSettings
+    let switchboard: Switchboard
+    let dispatcher: DeliveryDispatcher
+    let httpClient: HTTPClient
+    let api: any Service
+
+    static func build(settings: AppSettings, logger: Logger) throws -> SwitchboardApp {
+        let store: SQLiteStore
+        do {
+            store = try SQLiteStore(path: settings.databasePath, synchronous: settings.synchronousFull ? .full : .normal, logger: logger)
+        } catch {
+            throw SettingsError("cannot open the store at \(settings.databasePath): \(error)")
+        }
+        let switchboard = Switchboard(store: store, configuration: settings.dispatcher, logger: logger)
+        let httpClient = WebhookSender.makeClient(
+            connectTimeout: settings.dispatcher.connectTimeout, requestTimeout: settings.dispatcher.requestTimeout)
+        let dispatcher = DeliveryDispatcher(switchboard: switchboard, httpClient: httpClient, logger: logger)
+        let api = buildApplication(
+            switchboard: switchboard,
+            options: APIOptions(host: settings.host, port: settings.port, publicBaseURL: settings.publicBaseURL),
+            logger: logger)
+        return SwitchboardApp(settings: settings, switchboard: switchboard, dispatcher: dispatcher, httpClient: httpClient, api: api)
+    }
+
+    var services: [any Service] { [dispatcher, api] }
+
+    /// Creates the first admin key when the store has none and says how to use it.
+    func announceBootstrapKey(to output: (String) -> Void) async throws {
+        guard let secret = try await switchboard.bootstrapAdminKeyIfNeeded() else { return }
+        output("""
+            Created the first admin API key. It is shown only this once; store it now:
+
+                \(secret.reveal())
+
+            Use it as a bearer token, for example:
+                curl -H "Authorization: Bearer \(secret.reveal())" http://\(settings.listenAddress)/v1/endpoints
+            More keys: switchboard keys create --name NAME --scopes read,write
+
+            """)
+    }
+
+    func shutdown() async throws {
+        try await httpClient.shutdown()
+    }
+}

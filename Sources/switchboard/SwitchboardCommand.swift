@@ -1,0 +1,20 @@
+import ArgumentParser
+import SwitchboardCore
+
+/// `switchboard`: the webhook dispatcher and its operator console in one binary.
+@main
+struct SwitchboardCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "switchboard",
+        abstract: "A webhook dispatcher with a live terminal operator console.",
+        discussion: """
+            With no subcommand, starts the dispatcher (HTTP API, store, delivery workers) and takes \
+            over the terminal with the operator console. `serve` runs the same core headless.
+            Settings come from flags, then SWITCHBOARD_* environment variables, then \
+            config/switchboard.yaml (or --config); every key is documented in that file.
+            """,
+        version: SwitchboardVersion.current,
+        subcommands: [ConsoleCommand.self, ServeCommand.self, KeysCommand.self],
+        defaultSubcommand: ConsoleCommand.self
+    )
+}
