@@ -78,6 +78,7 @@ public final class DeliveryDispatcher: Service, Sendable {
                         leaseDuration: configuration.leaseDuration,
                         excludedEndpointIDs: ledger.saturatedEndpoints { _ in configuration.endpointConcurrency }))
             } catch {
+                if Task.isCancelled { return }
                 logger.error("claiming due deliveries failed", metadata: ["error": "\(error)"])
                 return
             }

@@ -98,7 +98,7 @@ struct DeliveryDispatcherTests {
     @Test("a disabled endpoint's deliveries wait paused and go out when it is enabled")
     func pauseAndResume() async throws {
         try await DispatchHarness.with { harness in
-            let endpoint = try await harness.endpoint("/ok")
+            let endpoint = try await harness.endpoint("/ok", maxConcurrency: 1)
             try await harness.switchboard.disableEndpoint(id: endpoint.id, tenant: .defaultTenant)
             let published = try await (0..<3).asyncMap { _ in try await harness.publish() }
             try await Task.sleep(for: .milliseconds(100))
@@ -176,12 +176,14 @@ struct DeliveryDispatcherTests {
             let claimed = try await crashed.claimDueDeliveries(ClaimRequest(now: clock.now(), limit: 10, perEndpointLimit: 4, leaseDuration: 3600))
             #expect(claimed.map(\.delivery.id) == published.deliveries.map(\.id))
             #expect(claimed.first?.endpoint.id == endpoint.id)
-        }
-        try await DispatchHarness.with(databasePath: path) { harness in
-            // The delivery points at the first receiver, gone now; re-point it at this one.
-            let endpoint = try #require(try await harness.switchboard.endpoints(tenant: .defaultTenant).first)
-            _ = try await harness.switchboard.updateEndpoint(id: endpoint.id, tenant: .defaultTenant, patch: EndpointPatch(url: harness.receiver.url("/ok")))
-            try await harness.receiver.waitForRequests(1, on: "/ok")
+            #expect(try await crashed.delivery(id: published.deliveries[0].id, tenant: .defaultTenant)?.state == .inFlight)
+
+            // The restarted process finds the delivery in flight under an unexpired lease and attempts it again.
+            try await DispatchHarness.with(databasePath: path, receiver: receiver) { harness in
+                let received = try await harness.receiver.waitForRequests(1, on: "/ok")
+                #expect(received[0].headers["webhook-id"] == published.event.id)
+                try await harness.waitForDelivery(published.deliveries[0].id, toBe: .succeeded)
+            }
         }
     }
 }

@@ -18,18 +18,21 @@ struct DispatchHarness: Sendable {
 
     /// Runs `body` with the dispatcher running; stops it afterwards and deletes the database.
     static func with<T: Sendable>(
-        configuration: DispatcherConfiguration = testing, databasePath: String? = nil,
-        _ body: @Sendable (DispatchHarness) async throws -> T
+        configuration: DispatcherConfiguration = testing, databasePath: String? = nil, receiver existing: TestReceiver? = nil,
+        _ body: @escaping @Sendable (DispatchHarness) async throws -> T
     ) async throws -> T {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("switchboard-core-\(UUID().uuidString)")
         let path = databasePath ?? directory.appendingPathComponent("switchboard.sqlite").path
         defer { if databasePath == nil { try? FileManager.default.removeItem(at: directory) } }
-        var logger = Logger(label: "test")
-        logger.logLevel = .warning
+        let logger = {
+            var logger = Logger(label: "test")
+            logger.logLevel = .warning
+            return logger
+        }()
         let store = try SQLiteStore(path: path, logger: logger)
         let clock = ManualWallClock()
         let switchboard = Switchboard(store: store, configuration: configuration, clock: clock, logger: logger)
-        return try await TestReceiver.with { receiver in
+        let run: @Sendable (TestReceiver) async throws -> T = { receiver in
             let client = WebhookSender.makeClient(connectTimeout: configuration.connectTimeout, requestTimeout: configuration.requestTimeout)
             let dispatcher = DeliveryDispatcher(switchboard: switchboard, httpClient: client, logger: logger)
             let harness = DispatchHarness(store: store, clock: clock, switchboard: switchboard, receiver: receiver, databasePath: path)
@@ -41,6 +44,8 @@ struct DispatchHarness: Sendable {
             try await client.shutdown()
             return try result.get()
         }
+        if let existing { return try await run(existing) }
+        return try await TestReceiver.with(run)
     }
 
     /// Creates a signature endpoint on the receiver's `path`.

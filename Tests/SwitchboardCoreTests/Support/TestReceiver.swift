@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import Logging
 import Synchronization
 
 /// A real HTTP receiver on 127.0.0.1 that records every request and answers by path:
@@ -86,7 +87,12 @@ final class TestReceiver: Sendable {
         }
         let app = Application(
             router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
-            onServerRunning: { channel in portContinuation.yield(channel.localAddress?.port ?? 0) })
+            onServerRunning: { channel in portContinuation.yield(channel.localAddress?.port ?? 0) },
+            logger: {
+                var logger = Logger(label: "test-receiver")
+                logger.logLevel = .critical
+                return logger
+            }())
         return try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await app.run() }
             var iterator = portStream.makeAsyncIterator()

@@ -1,0 +1,76 @@
+import Foundation
+import GRDB
+import SwitchboardCore
+
+/// Row ⇄ model mapping, column by column.
+enum Rows {
+    static func json<T: Encodable>(_ value: T) -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        return String(decoding: (try? encoder.encode(value)) ?? Data("null".utf8), as: UTF8.self)
+    }
+
+    static func decode<T: Decodable>(_ type: T.Type, _ text: String, default fallback: T) -> T {
+        (try? JSONDecoder().decode(T.self, from: Data(text.utf8))) ?? fallback
+    }
+
+    static func endpoint(_ row: Row) -> Endpoint {
+        Endpoint(
+            id: row["id"], tenantID: row["tenant_id"], name: row["name"], url: row["url"], description: row["description"],
+            eventTypes: decode([String].self, row["event_types"], default: []),
+            authMode: Endpoint.AuthMode(rawValue: row["auth_mode"]) ?? .signature, secret: Secret(row["secret"]),
+            previousSecret: (row["previous_secret"] as String?).map(Secret.init),
+            previousSecretExpiresAt: row.optionalDate("previous_secret_expires_at"), enabled: row["enabled"],
+            disabledReason: row["disabled_reason"], disabledAt: row.optionalDate("disabled_at"),
+            failingSince: row.optionalDate("failing_since"), maxConcurrency: row["max_concurrency"],
+            headers: decode([String: String].self, row["headers"], default: [:]),
+            sourceIDs: decode([String].self, row["source_ids"], default: []),
+            createdAt: row.date("created_at"), updatedAt: row.date("updated_at"))
+    }
+
+    static func endpointArguments(_ endpoint: Endpoint) -> StatementArguments {
+        [
+            "id": endpoint.id, "tenant_id": endpoint.tenantID, "name": endpoint.name, "url": endpoint.url,
+            "description": endpoint.description, "event_types": json(endpoint.eventTypes), "auth_mode": endpoint.authMode.rawValue,
+            "secret": endpoint.secret.reveal(), "previous_secret": endpoint.previousSecret?.reveal(),
+            "previous_secret_expires_at": endpoint.previousSecretExpiresAt?.unixSeconds, "enabled": endpoint.enabled,
+            "disabled_reason": endpoint.disabledReason, "disabled_at": endpoint.disabledAt?.unixSeconds,
+            "failing_since": endpoint.failingSince?.unixSeconds, "max_concurrency": endpoint.maxConcurrency,
+            "headers": json(endpoint.headers), "source_ids": json(endpoint.sourceIDs),
+            "created_at": endpoint.createdAt.unixSeconds, "updated_at": endpoint.updatedAt.unixSeconds,
+        ]
+    }
+
+    static func event(_ row: Row) -> Event {
+        Event(
+            id: row["id"], tenantID: row["tenant_id"], eventType: row["event_type"], payload: row["payload"],
+            origin: Event.Origin(rawValue: row["origin"]) ?? .api, status: Event.Status(rawValue: row["status"]) ?? .queued,
+            idempotencyKey: row["idempotency_key"], replayOf: row["replay_of"], sourceID: row["source_id"],
+            correlationID: row["correlation_id"], createdAt: row.date("created_at"))
+    }
+
+    static func delivery(_ row: Row) -> Delivery {
+        Delivery(
+            id: row["id"], tenantID: row["tenant_id"], eventID: row["event_id"], endpointID: row["endpoint_id"],
+            state: Delivery.State(rawValue: row["state"]) ?? .pending, attemptCount: row["attempt_count"],
+            nextAttemptAt: row.optionalDate("next_attempt_at"), leaseExpiresAt: row.optionalDate("lease_expires_at"),
+            lastStatusCode: row["last_status_code"], lastError: row["last_error"],
+            createdAt: row.date("created_at"), updatedAt: row.date("updated_at"))
+    }
+
+    static func attempt(_ row: Row) -> Attempt {
+        Attempt(
+            id: row["id"], tenantID: row["tenant_id"], deliveryID: row["delivery_id"], eventID: row["event_id"],
+            endpointID: row["endpoint_id"], number: row["number"], url: row["url"],
+            requestHeaders: decode([String: String].self, row["request_headers"], default: [:]), statusCode: row["status_code"],
+            errorClass: row["error_class"], errorMessage: row["error_message"], responseBody: row["response_body"],
+            durationMilliseconds: row["duration_ms"], createdAt: row.date("created_at"), nextRetryAt: row.optionalDate("next_retry_at"))
+    }
+
+    static func apiKey(_ row: Row) -> APIKey {
+        let scopes = (row["scopes"] as String).split(separator: ",").compactMap { APIKey.Scope(rawValue: String($0)) }
+        return APIKey(
+            id: row["id"], tenantID: row["tenant_id"], name: row["name"], scopes: Set(scopes), keyHash: row["key_hash"],
+            keyPrefix: row["key_prefix"], createdAt: row.date("created_at"), revokedAt: row.optionalDate("revoked_at"))
+    }
+}
