@@ -8,13 +8,12 @@ struct SwitchboardCommand: AsyncParsableCommand {
         commandName: "switchboard",
         abstract: "A webhook dispatcher with a live terminal operator console.",
         discussion: """
-            With no subcommand, starts the dispatcher (HTTP API, store, delivery workers) and takes \
-            over the terminal with the operator console. `serve` runs the same core headless.
+            With no subcommand, runs `serve`: the dispatcher (HTTP API, store, delivery workers).
             Settings come from flags, then SWITCHBOARD_* environment variables, then \
             config/switchboard.yaml (or --config); every key is documented in that file.
             """,
         version: SwitchboardVersion.current,
-        subcommands: [ConsoleCommand.self, ServeCommand.self, KeysCommand.self],
-        defaultSubcommand: ConsoleCommand.self
+        subcommands: [ServeCommand.self, KeysCommand.self],
+        defaultSubcommand: ServeCommand.self
     )
 }

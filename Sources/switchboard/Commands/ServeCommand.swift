@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import Logging
 import ServiceLifecycle
 import SwitchboardCore
@@ -21,7 +22,10 @@ struct ServeCommand: AsyncParsableCommand {
         }
         let logger = Logger(label: "switchboard")
         let app = try SwitchboardApp.build(settings: settings, logger: logger)
-        try await app.announceBootstrapKey { print($0) }
+        try await app.announceBootstrapKey { message in
+            print(message)
+            fflush(stdout)
+        }
         logger.notice("switchboard listening", metadata: ["address": "\(settings.listenAddress)", "store": "\(settings.databasePath)"])
         let group = ServiceGroup(
             configuration: .init(services: app.services.map { .init(service: $0) }, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
