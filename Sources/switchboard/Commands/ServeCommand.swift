@@ -23,8 +23,7 @@ struct ServeCommand: AsyncParsableCommand {
         let logger = Logger(label: "switchboard")
         let app = try SwitchboardApp.build(settings: settings, logger: logger)
         try await app.announceBootstrapKey { message in
-            print(message)
-            fflush(stdout)
+            FileHandle.standardOutput.write(Data((message + "\n").utf8))
         }
         logger.notice("switchboard listening", metadata: ["address": "\(settings.listenAddress)", "store": "\(settings.databasePath)"])
         let group = ServiceGroup(
