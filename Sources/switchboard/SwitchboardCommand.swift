@@ -13,7 +13,7 @@ struct SwitchboardCommand: AsyncParsableCommand {
             config/switchboard.yaml (or --config); every key is documented in that file.
             """,
         version: SwitchboardVersion.current,
-        subcommands: [ServeCommand.self, KeysCommand.self],
+        subcommands: [ServeCommand.self, KeysCommand.self, BenchCommand.self],
         defaultSubcommand: ServeCommand.self
     )
 }
