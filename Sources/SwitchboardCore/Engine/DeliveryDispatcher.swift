@@ -17,6 +17,7 @@ public final class DeliveryDispatcher: Service, Sendable {
     private let ledger = InFlightLedger()
     private let recorder: GroupCommitter<AttemptRecord, Void>
     private let requeueInFlightOnStart: Bool
+    private let stopping = StopFlag()
     private let logger: Logger
 
     /// - Parameters:
@@ -46,9 +47,8 @@ public final class DeliveryDispatcher: Service, Sendable {
             let requeued = try await switchboard.store.requeueInFlight(now: switchboard.clock.now())
             if requeued > 0 { logger.notice("requeued deliveries left in flight by an earlier run", metadata: ["count": "\(requeued)"]) }
         }
-        let stopping = StopFlag()
         await withDiscardingTaskGroup { group in
-            group.addTask { [switchboard] in
+            group.addTask { [switchboard, stopping] in
                 while !stopping.isSet {
                     try? await Task.sleep(for: .milliseconds(Int(configuration.pollInterval * 1000)))
                     switchboard.wakeSignal.wake()
@@ -76,7 +76,7 @@ public final class DeliveryDispatcher: Service, Sendable {
                     ClaimRequest(
                         now: switchboard.clock.now(), limit: limit, perEndpointLimit: configuration.endpointConcurrency,
                         leaseDuration: configuration.leaseDuration,
-                        excludedEndpointIDs: ledger.saturatedEndpoints { _ in configuration.endpointConcurrency }))
+                        excludedEndpointIDs: ledger.saturatedEndpoints()))
             } catch {
                 if Task.isCancelled { return }
                 logger.error("claiming due deliveries failed", metadata: ["error": "\(error)"])
@@ -94,8 +94,7 @@ public final class DeliveryDispatcher: Service, Sendable {
         var next: DeliveryJob? = job
         while let current = next {
             await deliver(current)
-            next = ledger.finish(endpointID: current.endpoint.id)
-            if Task.isCancelled { break }
+            next = ledger.finish(endpointID: current.endpoint.id, takeNext: !stopping.isSet && !Task.isCancelled)
         }
         switchboard.wakeSignal.wake()
     }

@@ -5,6 +5,7 @@ import Synchronization
 final class InFlightLedger: Sendable {
     private struct State {
         var running: [String: Int] = [:]
+        var limits: [String: Int] = [:]
         var waiting: [String: [DeliveryJob]] = [:]
         var total = 0
     }
@@ -14,15 +15,14 @@ final class InFlightLedger: Sendable {
     /// Deliveries running now, in total.
     var total: Int { state.withLock { $0.total } }
 
-    /// Endpoints that cannot take another delivery right now, given each one's limit.
-    func saturatedEndpoints(limit: (String) -> Int?) -> Set<String> {
+    /// Endpoints that cannot take another delivery right now: at their limit, or with claimed
+    /// deliveries already waiting for a slot.
+    func saturatedEndpoints() -> Set<String> {
         state.withLock { state in
-            var saturated = Set<String>()
-            for (endpointID, running) in state.running {
-                let queued = state.waiting[endpointID]?.count ?? 0
-                if running + queued >= (limit(endpointID) ?? 1) { saturated.insert(endpointID) }
+            var saturated = Set(state.waiting.filter { !$0.value.isEmpty }.keys)
+            for (endpointID, running) in state.running where running >= state.limits[endpointID, default: 1] {
+                saturated.insert(endpointID)
             }
-            for (endpointID, queued) in state.waiting where !queued.isEmpty { saturated.insert(endpointID) }
             return saturated
         }
     }
@@ -33,6 +33,7 @@ final class InFlightLedger: Sendable {
             var startable: [DeliveryJob] = []
             for job in jobs {
                 let endpointID = job.endpoint.id
+                state.limits[endpointID] = job.endpoint.maxConcurrency
                 if state.running[endpointID, default: 0] < job.endpoint.maxConcurrency, state.waiting[endpointID, default: []].isEmpty {
                     state.running[endpointID, default: 0] += 1
                     state.total += 1
@@ -45,18 +46,24 @@ final class InFlightLedger: Sendable {
         }
     }
 
-    /// Marks a job of `endpointID` finished. Returns the next waiting job of the same
-    /// endpoint, already marked running, for the caller to run in the freed slot.
-    func finish(endpointID: String) -> DeliveryJob? {
+    /// Marks a job of `endpointID` finished. With `takeNext`, returns the next waiting job of
+    /// the same endpoint, already marked running, for the caller to run in the freed slot;
+    /// without it (shutting down), waiting jobs of the endpoint are dropped: their leases lapse
+    /// and they are attempted again later.
+    func finish(endpointID: String, takeNext: Bool) -> DeliveryJob? {
         state.withLock { state in
-            if var queue = state.waiting[endpointID], !queue.isEmpty {
+            if takeNext, var queue = state.waiting[endpointID], !queue.isEmpty {
                 let next = queue.removeFirst()
                 state.waiting[endpointID] = queue.isEmpty ? nil : queue
                 return next
             }
+            if !takeNext { state.waiting[endpointID] = nil }
             state.running[endpointID, default: 1] -= 1
             state.total -= 1
-            if state.running[endpointID] == 0 { state.running[endpointID] = nil }
+            if state.running[endpointID] == 0 {
+                state.running[endpointID] = nil
+                state.limits[endpointID] = nil
+            }
             return nil
         }
     }
