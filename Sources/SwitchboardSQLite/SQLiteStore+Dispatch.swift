@@ -3,128 +3,145 @@ import GRDB
 import SwitchboardCore
 
 extension SQLiteStore {
+    /// Claims due deliveries of enabled endpoints under a lease, in one write transaction.
+    ///
+    /// Candidates are, per enabled endpoint not in `excludedEndpointIDs`, its first
+    /// `perEndpointLimit` waiting deliveries (`pending` or `scheduled`) due by `now`, found by one
+    /// index seek each, plus in-flight deliveries whose lease expired by `now`. They are taken
+    /// oldest due first (insertion order on a tie), at most `perEndpointLimit` per endpoint and
+    /// `limit` in all, and become `in_flight` until `now + leaseDuration`. The cost grows with
+    /// the number of endpoints and the size of the claim, not with the backlog: `CROSS JOIN`
+    /// keeps endpoints as the outer loop, each probing the `deliveries_waiting` index.
     public func claimDueDeliveries(_ request: ClaimRequest) async throws -> [DeliveryJob] {
+        guard request.limit > 0, request.perEndpointLimit > 0 else { return [] }
         let now = request.now.unixSeconds
         let excluded = Array(request.excludedEndpointIDs)
-        let placeholders = excluded.isEmpty ? "''" : excluded.map { _ in "?" }.joined(separator: ",")
         return try await write { db in
-            let candidates = try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT * FROM (
-                        SELECT d.*, ROW_NUMBER() OVER (PARTITION BY d.endpoint_id ORDER BY COALESCE(d.next_attempt_at, d.lease_expires_at), d.rowid) AS rank, d.rowid AS seq
-                        FROM deliveries d JOIN endpoints e ON e.id = d.endpoint_id
-                        WHERE e.enabled = 1 AND d.endpoint_id NOT IN (\(placeholders)) AND (
-                            (d.state IN ('pending', 'scheduled') AND d.next_attempt_at <= ?)
-                            OR (d.state = 'in_flight' AND d.lease_expires_at <= ?))
-                    ) WHERE rank <= ? ORDER BY COALESCE(next_attempt_at, lease_expires_at), seq LIMIT ?
-                    """,
-                arguments: StatementArguments(excluded) + [now, now, request.perEndpointLimit, request.limit])
-            guard !candidates.isEmpty else { return [] }
-            let lease = now + request.leaseDuration
-            var jobs: [DeliveryJob] = []
-            var events: [String: Event] = [:]
-            var endpoints: [String: Endpoint] = [:]
-            for row in candidates {
+            let expired = try Row.fetchAll(
+                db, sql: Self.expiredLeasesSQL(excluding: excluded.count), arguments: [now] + StatementArguments(excluded))
+            var waitingArguments: StatementArguments = [now, request.perEndpointLimit]
+            waitingArguments += StatementArguments(excluded)
+            waitingArguments += [request.limit + expired.count]
+            let waiting = try Row.fetchAll(db, sql: Self.waitingSQL(excluding: excluded.count), arguments: waitingArguments)
+            let chosen = Self.choose(expired + waiting, limit: request.limit, perEndpoint: request.perEndpointLimit)
+            guard !chosen.isEmpty else { return [] }
+
+            let lease = request.now.addingTimeInterval(request.leaseDuration)
+            let claim = try db.cachedStatement(
+                sql: "UPDATE deliveries SET state = 'in_flight', lease_expires_at = ?, updated_at = ? WHERE seq = ?")
+            var deliveries: [Delivery] = []
+            for row in chosen {
+                try claim.execute(arguments: [lease.unixSeconds, now, row["seq"] as Int64])
                 var delivery = Rows.delivery(row)
-                try db.execute(
-                    sql: "UPDATE deliveries SET state = 'in_flight', lease_expires_at = ?, updated_at = ? WHERE id = ?",
-                    arguments: [lease, now, delivery.id])
                 delivery.state = .inFlight
-                delivery.leaseExpiresAt = Date(timeIntervalSince1970: lease)
-                if events[delivery.eventID] == nil {
-                    events[delivery.eventID] = try Row.fetchOne(db, sql: "SELECT * FROM events WHERE id = ?", arguments: [delivery.eventID]).map(Rows.event)
-                }
-                if endpoints[delivery.endpointID] == nil {
-                    endpoints[delivery.endpointID] = try Row.fetchOne(db, sql: "SELECT * FROM endpoints WHERE id = ?", arguments: [delivery.endpointID]).map(Rows.endpoint)
-                }
-                if let event = events[delivery.eventID], let endpoint = endpoints[delivery.endpointID] {
-                    jobs.append(DeliveryJob(delivery: delivery, event: event, endpoint: endpoint))
-                }
+                delivery.leaseExpiresAt = lease
+                delivery.updatedAt = request.now
+                deliveries.append(delivery)
             }
-            return jobs
+            let events = try Self.fetchByID(db, table: "events", ids: Set(deliveries.map(\.eventID)), Rows.event)
+            let endpoints = try Self.fetchByID(db, table: "endpoints", ids: Set(deliveries.map(\.endpointID)), Rows.endpoint)
+            return deliveries.compactMap { delivery in
+                guard let event = events[delivery.eventID], let endpoint = endpoints[delivery.endpointID] else { return nil }
+                return DeliveryJob(delivery: delivery, event: event, endpoint: endpoint)
+            }
         }
     }
 
+    /// In-flight deliveries of enabled endpoints whose lease expired. Arguments: now, then the
+    /// excluded endpoint ids.
+    static func expiredLeasesSQL(excluding count: Int) -> String {
+        """
+        SELECT d.* FROM deliveries d JOIN endpoints e ON e.id = d.endpoint_id
+        WHERE d.state = 'in_flight' AND d.lease_expires_at <= ? AND e.enabled = 1 \(exclusion(count))
+        """
+    }
+
+    /// Each enabled endpoint's first waiting deliveries due by now, soonest first. Arguments:
+    /// now, the per-endpoint limit, the excluded endpoint ids, the overall limit.
+    static func waitingSQL(excluding count: Int) -> String {
+        """
+        SELECT d.* FROM endpoints e CROSS JOIN deliveries d
+        WHERE d.seq IN (
+            SELECT w.seq FROM deliveries w
+            WHERE w.endpoint_id = e.id AND w.state IN ('pending', 'scheduled') AND w.next_attempt_at <= ?
+            ORDER BY w.next_attempt_at, w.seq LIMIT ?)
+        AND e.enabled = 1 \(exclusion(count))
+        ORDER BY d.next_attempt_at, d.seq LIMIT ?
+        """
+    }
+
+    private static func exclusion(_ count: Int) -> String {
+        count == 0 ? "" : "AND e.id NOT IN (\(Array(repeating: "?", count: count).joined(separator: ",")))"
+    }
+
+    /// Candidates soonest due first, at most `perEndpoint` per endpoint and `limit` in all.
+    private static func choose(_ candidates: [Row], limit: Int, perEndpoint: Int) -> [Row] {
+        let ordered = candidates.sorted { lhs, rhs in
+            let left = lhs["next_attempt_at"] as Double? ?? -.infinity
+            let right = rhs["next_attempt_at"] as Double? ?? -.infinity
+            return left != right ? left < right : (lhs["seq"] as Int64) < (rhs["seq"] as Int64)
+        }
+        var perEndpointCount: [String: Int] = [:]
+        var chosen: [Row] = []
+        for row in ordered where chosen.count < limit {
+            let endpointID: String = row["endpoint_id"]
+            guard perEndpointCount[endpointID, default: 0] < perEndpoint else { continue }
+            perEndpointCount[endpointID, default: 0] += 1
+            chosen.append(row)
+        }
+        return chosen
+    }
+
+    /// Rows of `table` whose `id` is in `ids`, decoded and keyed by id, in one query per 500 ids.
+    static func fetchByID<T>(_ db: Database, table: String, ids: Set<String>, _ decode: (Row) -> T) throws -> [String: T] {
+        var result: [String: T] = [:]
+        let all = Array(ids)
+        for start in stride(from: 0, to: all.count, by: 500) {
+            let chunk = Array(all[start..<min(start + 500, all.count)])
+            let placeholders = chunk.map { _ in "?" }.joined(separator: ",")
+            for row in try Row.fetchAll(db, sql: "SELECT * FROM \(table) WHERE id IN (\(placeholders))", arguments: StatementArguments(chunk)) {
+                result[row["id"]] = decode(row)
+            }
+        }
+        return result
+    }
+
+    /// The earliest `next_attempt_at` of a pending or scheduled delivery of an enabled endpoint,
+    /// or the earliest lease expiry of an in-flight one of an enabled endpoint; `nil` when there
+    /// is nothing to wait for. One index seek per enabled endpoint.
     public func nextDueDate() async throws -> Date? {
         try await read { db in
             let due = try Double.fetchOne(
                 db,
                 sql: """
                     SELECT MIN(t) FROM (
-                        SELECT MIN(d.next_attempt_at) AS t FROM deliveries d JOIN endpoints e ON e.id = d.endpoint_id
-                        WHERE e.enabled = 1 AND d.state IN ('pending', 'scheduled')
-                        UNION ALL SELECT MIN(lease_expires_at) FROM deliveries WHERE state = 'in_flight')
+                        SELECT (SELECT w.next_attempt_at FROM deliveries w
+                                WHERE w.endpoint_id = e.id AND w.state IN ('pending', 'scheduled')
+                                ORDER BY w.next_attempt_at LIMIT 1) AS t
+                        FROM endpoints e WHERE e.enabled = 1
+                        UNION ALL
+                        SELECT MIN(d.lease_expires_at) FROM deliveries d JOIN endpoints e ON e.id = d.endpoint_id
+                        WHERE d.state = 'in_flight' AND e.enabled = 1)
                     """)
             return due.map { Date(timeIntervalSince1970: $0) }
         }
     }
 
+    /// Makes every in-flight delivery due at `now` (`pending`), or `paused` when its endpoint
+    /// is disabled; returns how many. Used at start-up by a single node, whose in-flight rows
+    /// can only be left over from a crash.
     public func requeueInFlight(now: Date) async throws -> Int {
         try await write { db in
             try db.execute(
-                sql: "UPDATE deliveries SET state = 'pending', next_attempt_at = ?, lease_expires_at = NULL, updated_at = ? WHERE state = 'in_flight'",
-                arguments: [now.unixSeconds, now.unixSeconds])
+                sql: """
+                    UPDATE deliveries SET
+                        state = CASE WHEN EXISTS (SELECT 1 FROM endpoints e WHERE e.id = deliveries.endpoint_id AND e.enabled = 1)
+                                THEN 'pending' ELSE 'paused' END,
+                        next_attempt_at = ?1, lease_expires_at = NULL, updated_at = ?1
+                    WHERE state = 'in_flight'
+                    """,
+                arguments: [now.unixSeconds])
             return db.changesCount
         }
-    }
-
-    public func recordAttempts(_ records: [AttemptRecord]) async throws -> [EventStatusChange] {
-        try await write { db in
-            var touchedEvents: [String] = []
-            for record in records {
-                let attempt = record.attempt
-                let at = attempt.createdAt.unixSeconds
-                try db.execute(
-                    sql: """
-                        INSERT INTO attempts (id, tenant_id, delivery_id, event_id, endpoint_id, number, url, request_headers, status_code,
-                        error_class, error_message, response_body, duration_ms, created_at, next_retry_at)
-                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                        """,
-                    arguments: [
-                        attempt.id, attempt.tenantID, attempt.deliveryID, attempt.eventID, attempt.endpointID, attempt.number, attempt.url,
-                        Rows.json(attempt.requestHeaders), attempt.statusCode, attempt.errorClass, attempt.errorMessage,
-                        attempt.responseBody, attempt.durationMilliseconds, at, attempt.nextRetryAt?.unixSeconds,
-                    ])
-                switch record.endpointChange {
-                case .succeeded:
-                    try db.execute(sql: "UPDATE endpoints SET failing_since = NULL WHERE id = ?", arguments: [attempt.endpointID])
-                case .failed(let when):
-                    try db.execute(sql: "UPDATE endpoints SET failing_since = COALESCE(failing_since, ?) WHERE id = ?", arguments: [when.unixSeconds, attempt.endpointID])
-                case .disable(let reason, let when):
-                    try db.execute(
-                        sql: """
-                            UPDATE endpoints SET enabled = 0, disabled_reason = ?, disabled_at = ?, failing_since = COALESCE(failing_since, ?),
-                            updated_at = ? WHERE id = ? AND enabled = 1
-                            """,
-                        arguments: [reason, when.unixSeconds, when.unixSeconds, when.unixSeconds, attempt.endpointID])
-                    touchedEvents += try Self.pause(db, endpointID: attempt.endpointID, at: when)
-                }
-                let enabled = try Bool.fetchOne(db, sql: "SELECT enabled FROM endpoints WHERE id = ?", arguments: [attempt.endpointID]) ?? false
-                var state = record.deliveryState
-                if !enabled, state == .pending || state == .scheduled { state = .paused }
-                try db.execute(
-                    sql: """
-                        UPDATE deliveries SET state = ?, attempt_count = ?, next_attempt_at = ?, lease_expires_at = NULL,
-                        last_status_code = ?, last_error = ?, updated_at = ? WHERE id = ? AND state != 'cancelled'
-                        """,
-                    arguments: [
-                        state.rawValue, attempt.number, record.nextAttemptAt?.unixSeconds, attempt.statusCode, attempt.errorClass, at,
-                        attempt.deliveryID,
-                    ])
-                touchedEvents.append(attempt.eventID)
-            }
-            return try Self.refreshEventStatuses(db, eventIDs: touchedEvents)
-        }
-    }
-
-    /// Pauses the endpoint's waiting deliveries; returns the events they belong to.
-    static func pause(_ db: Database, endpointID: String, at date: Date) throws -> [String] {
-        let events = try String.fetchAll(
-            db, sql: "SELECT DISTINCT event_id FROM deliveries WHERE endpoint_id = ? AND state IN ('pending', 'scheduled')", arguments: [endpointID])
-        try db.execute(
-            sql: "UPDATE deliveries SET state = 'paused', updated_at = ? WHERE endpoint_id = ? AND state IN ('pending', 'scheduled')",
-            arguments: [date.unixSeconds, endpointID])
-        return events
     }
 }

@@ -3,51 +3,54 @@ import GRDB
 import SwitchboardCore
 
 extension SQLiteStore {
-    static let endpointColumns = """
-        id, tenant_id, name, url, description, event_types, auth_mode, secret, previous_secret, previous_secret_expires_at,
-        enabled, disabled_reason, disabled_at, failing_since, max_concurrency, headers, source_ids, created_at, updated_at
-        """
-
+    /// Stores a new endpoint; throws ``StoreError/conflict(_:)`` (`"endpoint <id>"`) when the id is taken,
+    /// in any tenant.
     public func insertEndpoint(_ endpoint: Endpoint) async throws {
-        do {
-            try await write { db in
-                try db.execute(
-                    sql: """
-                        INSERT INTO endpoints (\(Self.endpointColumns)) VALUES (:id, :tenant_id, :name, :url, :description,
-                        :event_types, :auth_mode, :secret, :previous_secret, :previous_secret_expires_at, :enabled, :disabled_reason,
-                        :disabled_at, :failing_since, :max_concurrency, :headers, :source_ids, :created_at, :updated_at)
-                        """,
-                    arguments: Rows.endpointArguments(endpoint))
-            }
-        } catch let error as StoreError where error.isConflict {
-            throw StoreError.conflict("endpoint \(endpoint.id)")
+        try await write(conflict: "endpoint \(endpoint.id)") { db in
+            try db.execute(
+                sql: """
+                    INSERT INTO endpoints (\(Rows.endpointColumns)) VALUES (:id, :tenant_id, :name, :url, :description,
+                    :event_types, :auth_mode, :secret, :previous_secret, :previous_secret_expires_at, :enabled, :disabled_reason,
+                    :disabled_at, :failing_since, :max_concurrency, :headers, :source_ids, :created_at, :updated_at)
+                    """,
+                arguments: Rows.endpointArguments(endpoint))
         }
     }
 
+    /// The endpoint with this id in `tenant`.
     public func endpoint(id: String, tenant: TenantID) async throws -> Endpoint? {
         try await read { db in
-            try Row.fetchOne(db, sql: "SELECT * FROM endpoints WHERE id = ? AND tenant_id = ?", arguments: [id, tenant]).map(Rows.endpoint)
+            try Row.fetchOne(db, sql: "SELECT * FROM endpoints WHERE id = ? AND tenant_id = ?", arguments: [id, tenant])
+                .map(Rows.endpoint)
         }
     }
 
+    /// Endpoints of `tenant` (every tenant's when `nil`), oldest first.
     public func endpoints(tenant: TenantID?) async throws -> [Endpoint] {
         try await read { db in
             if let tenant {
-                return try Row.fetchAll(db, sql: "SELECT * FROM endpoints WHERE tenant_id = ? ORDER BY created_at, id", arguments: [tenant]).map(Rows.endpoint)
+                return try Row.fetchAll(
+                    db, sql: "SELECT * FROM endpoints WHERE tenant_id = ? ORDER BY created_at, id", arguments: [tenant]
+                ).map(Rows.endpoint)
             }
             return try Row.fetchAll(db, sql: "SELECT * FROM endpoints ORDER BY created_at, id").map(Rows.endpoint)
         }
     }
 
+    /// Replaces every column of the stored endpoint with the same id and tenant (its creation
+    /// date excepted); throws ``StoreError/notFound(_:)`` when there is none.
+    ///
+    /// Deliveries are not touched: disabling goes with ``pauseDeliveries(endpointID:tenant:at:)``
+    /// and enabling with ``resumeDeliveries(endpointID:tenant:at:)``.
     public func updateEndpoint(_ endpoint: Endpoint) async throws {
         let changed = try await write { db in
             try db.execute(
                 sql: """
                     UPDATE endpoints SET name = :name, url = :url, description = :description, event_types = :event_types,
                     auth_mode = :auth_mode, secret = :secret, previous_secret = :previous_secret,
-                    previous_secret_expires_at = :previous_secret_expires_at, enabled = :enabled, disabled_reason = :disabled_reason,
-                    disabled_at = :disabled_at, failing_since = :failing_since, max_concurrency = :max_concurrency,
-                    headers = :headers, source_ids = :source_ids, updated_at = :updated_at
+                    previous_secret_expires_at = :previous_secret_expires_at, enabled = :enabled,
+                    disabled_reason = :disabled_reason, disabled_at = :disabled_at, failing_since = :failing_since,
+                    max_concurrency = :max_concurrency, headers = :headers, source_ids = :source_ids, updated_at = :updated_at
                     WHERE id = :id AND tenant_id = :tenant_id
                     """,
                 arguments: Rows.endpointArguments(endpoint))
@@ -56,64 +59,32 @@ extension SQLiteStore {
         if changed == 0 { throw StoreError.notFound("endpoint \(endpoint.id)") }
     }
 
+    /// Deletes the endpoint and, in the same transaction, cancels its unfinished deliveries
+    /// (in flight ones included: their attempt is still recorded, the delivery stays
+    /// cancelled) and recomputes the status of their events. `false` when absent.
     public func deleteEndpoint(id: String, tenant: TenantID, at date: Date) async throws -> Bool {
         try await write { db in
             try db.execute(sql: "DELETE FROM endpoints WHERE id = ? AND tenant_id = ?", arguments: [id, tenant])
             guard db.changesCount > 0 else { return false }
-            let touched = try String.fetchAll(
-                db, sql: "SELECT DISTINCT event_id FROM deliveries WHERE endpoint_id = ? AND state IN ('pending','scheduled','paused','in_flight')",
-                arguments: [id])
+            let unfinished = Delivery.State.unfinished.map(\.rawValue)
+            let events = try String.fetchAll(
+                db,
+                sql: "SELECT DISTINCT event_id FROM deliveries WHERE endpoint_id = ? AND state IN (?, ?, ?, ?)",
+                arguments: StatementArguments([id] + unfinished))
             try db.execute(
                 sql: """
                     UPDATE deliveries SET state = 'cancelled', next_attempt_at = NULL, lease_expires_at = NULL, updated_at = ?
-                    WHERE endpoint_id = ? AND state IN ('pending','scheduled','paused','in_flight')
+                    WHERE endpoint_id = ? AND state IN (?, ?, ?, ?)
                     """,
-                arguments: [date.unixSeconds, id])
-            _ = try Self.refreshEventStatuses(db, eventIDs: touched)
+                arguments: StatementArguments([date.unixSeconds, id] as [any DatabaseValueConvertible] + unfinished))
+            _ = try Self.refreshEventStatuses(db, eventIDs: events)
             return true
         }
     }
 
-    // MARK: API keys
-
-    public func insertAPIKey(_ key: APIKey) async throws {
-        try await write { db in
-            try db.execute(
-                sql: "INSERT INTO api_keys (id, tenant_id, name, scopes, key_hash, key_prefix, created_at, revoked_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                arguments: [
-                    key.id, key.tenantID, key.name, key.scopes.sorted().map(\.rawValue).joined(separator: ","), key.keyHash,
-                    key.keyPrefix, key.createdAt.unixSeconds, key.revokedAt?.unixSeconds,
-                ])
-        }
-    }
-
-    public func apiKey(hash: String) async throws -> APIKey? {
-        try await read { db in
-            try Row.fetchOne(db, sql: "SELECT * FROM api_keys WHERE key_hash = ? AND revoked_at IS NULL", arguments: [hash]).map(Rows.apiKey)
-        }
-    }
-
-    public func apiKeys(tenant: TenantID?) async throws -> [APIKey] {
-        try await read { db in
-            if let tenant {
-                return try Row.fetchAll(db, sql: "SELECT * FROM api_keys WHERE tenant_id = ? ORDER BY created_at, id", arguments: [tenant]).map(Rows.apiKey)
-            }
-            return try Row.fetchAll(db, sql: "SELECT * FROM api_keys ORDER BY created_at, id").map(Rows.apiKey)
-        }
-    }
-
-    public func revokeAPIKey(id: String, tenant: TenantID?, at date: Date) async throws -> Bool {
-        try await write { db in
-            try db.execute(
-                sql: "UPDATE api_keys SET revoked_at = ? WHERE id = ? AND (? IS NULL OR tenant_id = ?) AND revoked_at IS NULL",
-                arguments: [date.unixSeconds, id, tenant, tenant])
-            return db.changesCount > 0
-        }
-    }
-
-    public func activeAdminKeyCount() async throws -> Int {
-        try await read { db in
-            try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM api_keys WHERE revoked_at IS NULL AND ',' || scopes || ',' LIKE '%,admin,%'") ?? 0
-        }
+    /// Whether `tenant` has an endpoint with this id, and whether it is enabled.
+    static func endpointEnabled(_ db: Database, id: String, tenant: TenantID) throws -> Bool? {
+        try Bool.fetchOne(
+            db.cachedStatement(sql: "SELECT enabled FROM endpoints WHERE id = ? AND tenant_id = ?"), arguments: [id, tenant])
     }
 }

@@ -3,165 +3,128 @@ import GRDB
 import SwitchboardCore
 
 extension SQLiteStore {
+    /// Inserts a batch of events with their deliveries in one write transaction: this is the
+    /// group-commit path, one fsync per batch.
+    ///
+    /// For each item, in input order:
+    /// - When the event has an idempotency key used by an event of the same tenant created at
+    ///   or after ``NewEvent/idempotencyWindowStart`` (any time when the start is `nil`), nothing
+    ///   is inserted: the outcome is `.duplicate` with the stored event and its deliveries when
+    ///   the request hashes are equal, `.idempotencyConflict` otherwise. Earlier items of the
+    ///   same batch count.
+    /// - Otherwise each delivery is stored `pending` when its endpoint is enabled and `paused`
+    ///   when it is disabled, as read inside the transaction; a delivery whose endpoint no longer
+    ///   exists in the tenant is skipped. A pending delivery without a due date is due at the
+    ///   event's creation. The event's status is derived from the stored deliveries.
     public func insertEvents(_ batch: [NewEvent]) async throws -> [InsertOutcome] {
-        try await write { db in
+        guard !batch.isEmpty else { return [] }
+        return try await write { db in
+            var endpointStates: [String: Bool?] = [:]
             var outcomes: [InsertOutcome] = []
             outcomes.reserveCapacity(batch.count)
-            for item in batch { outcomes.append(try Self.insert(item, db)) }
+            for item in batch {
+                outcomes.append(try Self.insert(item, db, endpointStates: &endpointStates))
+            }
             return outcomes
         }
     }
 
-    private static func insert(_ item: NewEvent, _ db: Database) throws -> InsertOutcome {
+    private static func insert(_ item: NewEvent, _ db: Database, endpointStates: inout [String: Bool?]) throws -> InsertOutcome {
         let event = item.event
-        if let key = event.idempotencyKey, let windowStart = item.idempotencyWindowStart,
-            let existing = try Row.fetchOne(
-                db, sql: "SELECT * FROM events WHERE tenant_id = ? AND idempotency_key = ? AND created_at >= ? ORDER BY created_at LIMIT 1",
-                arguments: [event.tenantID, key, windowStart.unixSeconds])
-        {
+        if let key = event.idempotencyKey, let existing = try idempotentMatch(db, tenant: event.tenantID, key: key, since: item.idempotencyWindowStart) {
             guard (existing["request_hash"] as String?) == item.requestHash else { return .idempotencyConflict }
             let original = Rows.event(existing)
-            let deliveries = try Row.fetchAll(db, sql: "SELECT * FROM deliveries WHERE event_id = ? ORDER BY rowid", arguments: [original.id]).map(Rows.delivery)
+            let deliveries = try Row.fetchAll(
+                db, sql: "SELECT * FROM deliveries WHERE event_id = ? ORDER BY seq", arguments: [original.id]
+            ).map(Rows.delivery)
             return .duplicate(original, deliveries)
         }
+
         var stored: [Delivery] = []
+        stored.reserveCapacity(item.deliveries.count)
         for var delivery in item.deliveries {
-            guard let enabled = try Bool.fetchOne(
-                db, sql: "SELECT enabled FROM endpoints WHERE id = ? AND tenant_id = ?", arguments: [delivery.endpointID, event.tenantID])
-            else { continue }
+            let enabled: Bool?
+            if let known = endpointStates[delivery.endpointID] {
+                enabled = known
+            } else {
+                enabled = try endpointEnabled(db, id: delivery.endpointID, tenant: event.tenantID)
+                endpointStates[delivery.endpointID] = enabled
+            }
+            guard let enabled else { continue }
+            delivery.tenantID = event.tenantID
+            delivery.eventID = event.id
             delivery.state = enabled ? .pending : .paused
-            try db.execute(
-                sql: """
-                    INSERT INTO deliveries (id, tenant_id, event_id, endpoint_id, state, attempt_count, next_attempt_at, created_at, updated_at)
-                    VALUES (?, ?, ?, ?, ?, 0, ?, ?, ?)
-                    """,
-                arguments: [
-                    delivery.id, delivery.tenantID, event.id, delivery.endpointID, delivery.state.rawValue,
-                    delivery.nextAttemptAt?.unixSeconds, delivery.createdAt.unixSeconds, delivery.updatedAt.unixSeconds,
-                ])
+            delivery.attemptCount = 0
+            delivery.leaseExpiresAt = nil
+            if delivery.nextAttemptAt == nil { delivery.nextAttemptAt = event.createdAt }
             stored.append(delivery)
         }
+
         var inserted = event
         inserted.status = Event.status(for: stored.map(\.state))
-        try db.execute(
+        try db.cachedStatement(
             sql: """
-                INSERT INTO events (id, tenant_id, event_type, payload, origin, status, idempotency_key, request_hash, replay_of,
-                source_id, correlation_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """,
-            arguments: [
-                inserted.id, inserted.tenantID, inserted.eventType, inserted.payload, inserted.origin.rawValue, inserted.status.rawValue,
-                inserted.idempotencyKey, item.requestHash, inserted.replayOf, inserted.sourceID, inserted.correlationID,
-                inserted.createdAt.unixSeconds,
+                INSERT INTO events (id, tenant_id, event_type, payload, origin, status, idempotency_key, request_hash,
+                replay_of, source_id, correlation_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """
+        ).execute(arguments: [
+            inserted.id, inserted.tenantID, inserted.eventType, inserted.payload, inserted.origin.rawValue,
+            inserted.status.rawValue, inserted.idempotencyKey, item.requestHash, inserted.replayOf, inserted.sourceID,
+            inserted.correlationID, inserted.createdAt.unixSeconds,
+        ])
+        let insertDelivery = try db.cachedStatement(
+            sql: """
+                INSERT INTO deliveries (id, tenant_id, event_id, endpoint_id, state, attempt_count, next_attempt_at,
+                last_status_code, last_error, created_at, updated_at) VALUES (?, ?, ?, ?, ?, 0, ?, ?, ?, ?, ?)
+                """)
+        for delivery in stored {
+            try insertDelivery.execute(arguments: [
+                delivery.id, delivery.tenantID, delivery.eventID, delivery.endpointID, delivery.state.rawValue,
+                delivery.nextAttemptAt?.unixSeconds, delivery.lastStatusCode, delivery.lastError,
+                delivery.createdAt.unixSeconds, delivery.updatedAt.unixSeconds,
             ])
+        }
         return .inserted(inserted, stored)
     }
 
-    public func event(id: String, tenant: TenantID) async throws -> Event? {
-        try await read { db in
-            try Row.fetchOne(db, sql: "SELECT * FROM events WHERE id = ? AND tenant_id = ?", arguments: [id, tenant]).map(Rows.event)
-        }
+    /// The oldest event of `tenant` with idempotency key `key` created at or after `since`.
+    private static func idempotentMatch(_ db: Database, tenant: TenantID, key: String, since: Date?) throws -> Row? {
+        try Row.fetchOne(
+            db.cachedStatement(sql: idempotentMatchSQL),
+            arguments: [tenant, key, since?.unixSeconds ?? -Double.greatestFiniteMagnitude])
     }
 
-    public func events(_ query: EventQuery) async throws -> Page<Event> {
-        var conditions: [String] = []
-        var arguments: StatementArguments = []
-        if let tenant = query.tenant {
-            conditions.append("tenant_id = ?")
-            arguments += [tenant]
-        }
-        if let status = query.status {
-            conditions.append("status = ?")
-            arguments += [status.rawValue]
-        }
-        if let type = query.eventType {
-            if type.hasSuffix(".*") {
-                conditions.append("event_type LIKE ? ESCAPE '\\'")
-                arguments += [Self.likeEscaped(String(type.dropLast(1))) + "_%"]
-            } else {
-                conditions.append("event_type = ?")
-                arguments += [type]
-            }
-        }
-        if let endpointID = query.endpointID {
-            conditions.append("id IN (SELECT event_id FROM deliveries WHERE endpoint_id = ?)")
-            arguments += [endpointID]
-        }
-        let filter = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
-        let pageArguments = arguments + [query.limit, query.offset]
-        let countArguments = arguments
-        return try await read { db in
-            let rows = try Row.fetchAll(
-                db, sql: "SELECT * FROM events \(filter) ORDER BY created_at DESC, rowid DESC LIMIT ? OFFSET ?", arguments: pageArguments)
-            let total = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM events \(filter)", arguments: countArguments) ?? 0
-            return Page(items: rows.map(Rows.event), total: total)
-        }
-    }
+    /// Arguments: tenant, key, window start.
+    static let idempotentMatchSQL = """
+        SELECT * FROM events WHERE tenant_id = ? AND idempotency_key = ? AND created_at >= ?
+        ORDER BY created_at, seq LIMIT 1
+        """
 
-    static func likeEscaped(_ text: String) -> String {
-        text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%").replacingOccurrences(of: "_", with: "\\_")
-    }
-
-    public func delivery(id: String, tenant: TenantID) async throws -> Delivery? {
-        try await read { db in
-            try Row.fetchOne(db, sql: "SELECT * FROM deliveries WHERE id = ? AND tenant_id = ?", arguments: [id, tenant]).map(Rows.delivery)
-        }
-    }
-
-    public func deliveries(eventID: String, tenant: TenantID) async throws -> [Delivery] {
-        try await read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM deliveries WHERE event_id = ? AND tenant_id = ? ORDER BY created_at, rowid", arguments: [eventID, tenant])
-                .map(Rows.delivery)
-        }
-    }
-
-    public func attempts(deliveryID: String, tenant: TenantID) async throws -> [Attempt] {
-        try await read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM attempts WHERE delivery_id = ? AND tenant_id = ? ORDER BY number, created_at", arguments: [deliveryID, tenant])
-                .map(Rows.attempt)
-        }
-    }
-
-    public func attempts(eventID: String, tenant: TenantID) async throws -> [Attempt] {
-        try await read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM attempts WHERE event_id = ? AND tenant_id = ? ORDER BY created_at, number", arguments: [eventID, tenant])
-                .map(Rows.attempt)
-        }
-    }
-
-    public func retryQueue(tenant: TenantID?, limit: Int) async throws -> [Delivery] {
-        try await read { db in
-            try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT * FROM deliveries WHERE state IN ('scheduled', 'pending', 'paused') AND (? IS NULL OR tenant_id = ?)
-                    ORDER BY state = 'paused', next_attempt_at, rowid LIMIT ?
-                    """,
-                arguments: [tenant, tenant, limit]
-            ).map(Rows.delivery)
-        }
-    }
-
+    /// Sets an event's status (used to mark a replayed original `REPLAYED`); does nothing when
+    /// the event is not in `tenant`.
     public func setEventStatus(id: String, tenant: TenantID, status: Event.Status) async throws {
         try await write { db in
-            try db.execute(sql: "UPDATE events SET status = ? WHERE id = ? AND tenant_id = ?", arguments: [status.rawValue, id, tenant])
+            try db.execute(
+                sql: "UPDATE events SET status = ? WHERE id = ? AND tenant_id = ?", arguments: [status.rawValue, id, tenant])
         }
     }
 
-    /// Recomputes the status of `eventIDs` from their deliveries (never overriding `REPLAYED`);
-    /// returns the events whose status changed.
+    /// Recomputes the status of `eventIDs` from all their deliveries with ``Event/status(for:)``,
+    /// never overwriting `REPLAYED`; returns the events whose status changed, in first-seen order.
     static func refreshEventStatuses(_ db: Database, eventIDs: [String]) throws -> [EventStatusChange] {
+        var seen = Set<String>()
         var changes: [EventStatusChange] = []
-        for eventID in Set(eventIDs) {
-            guard let row = try Row.fetchOne(db, sql: "SELECT tenant_id, status FROM events WHERE id = ?", arguments: [eventID]) else { continue }
-            let current: String = row["status"]
-            guard current != Event.Status.replayed.rawValue else { continue }
-            let states = try String.fetchAll(db, sql: "SELECT state FROM deliveries WHERE event_id = ?", arguments: [eventID])
-                .compactMap(Delivery.State.init(rawValue:))
-            let status = Event.status(for: states)
-            if status.rawValue != current {
-                try db.execute(sql: "UPDATE events SET status = ? WHERE id = ?", arguments: [status.rawValue, eventID])
-                changes.append(EventStatusChange(eventID: eventID, tenantID: row["tenant_id"], status: status))
-            }
+        let current = try db.cachedStatement(sql: "SELECT tenant_id, status FROM events WHERE id = ?")
+        let states = try db.cachedStatement(sql: "SELECT state FROM deliveries WHERE event_id = ?")
+        let update = try db.cachedStatement(sql: "UPDATE events SET status = ? WHERE id = ?")
+        for eventID in eventIDs where seen.insert(eventID).inserted {
+            guard let row = try Row.fetchOne(current, arguments: [eventID]) else { continue }
+            let stored: String = row["status"]
+            guard stored != Event.Status.replayed.rawValue else { continue }
+            let status = Event.status(for: try String.fetchAll(states, arguments: [eventID]).compactMap(Delivery.State.init(rawValue:)))
+            guard status.rawValue != stored else { continue }
+            try update.execute(arguments: [status.rawValue, eventID])
+            changes.append(EventStatusChange(eventID: eventID, tenantID: row["tenant_id"], status: status))
         }
         return changes
     }

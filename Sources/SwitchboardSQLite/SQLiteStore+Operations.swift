@@ -3,107 +3,85 @@ import GRDB
 import SwitchboardCore
 
 extension SQLiteStore {
+    /// Moves the endpoint's pending and scheduled deliveries to `paused`, keeping their due
+    /// dates; returns how many (0 when the endpoint is not in `tenant`).
     public func pauseDeliveries(endpointID: String, tenant: TenantID, at date: Date) async throws -> Int {
         try await write { db in
-            guard try Self.endpointExists(db, endpointID, tenant) else { return 0 }
-            return try Self.pause(db, endpointID: endpointID, at: date).isEmpty ? 0 : db.changesCount
+            guard try Self.endpointEnabled(db, id: endpointID, tenant: tenant) != nil else { return 0 }
+            return try Self.pause(db, endpointID: endpointID, at: date).count
         }
     }
 
+    /// Moves the endpoint's paused deliveries to `pending`, all due at `date`, so that claims
+    /// take them in their original (insertion) order; returns how many.
+    ///
+    /// Nothing moves while the endpoint is disabled (enable it first), nor when it is not in
+    /// `tenant`: a disabled endpoint never has pending deliveries.
     public func resumeDeliveries(endpointID: String, tenant: TenantID, at date: Date) async throws -> Int {
         try await write { db in
-            guard try Self.endpointExists(db, endpointID, tenant) else { return 0 }
-            // Every paused delivery is due now; the claim orders equal due times by rowid, which is creation order.
+            guard try Self.endpointEnabled(db, id: endpointID, tenant: tenant) == true else { return 0 }
             try db.execute(
-                sql: "UPDATE deliveries SET state = 'pending', next_attempt_at = ?, updated_at = ? WHERE endpoint_id = ? AND state = 'paused'",
-                arguments: [date.unixSeconds, date.unixSeconds, endpointID])
+                sql: """
+                    UPDATE deliveries SET state = 'pending', next_attempt_at = ?1, updated_at = ?1
+                    WHERE endpoint_id = ?2 AND state = 'paused'
+                    """,
+                arguments: [date.unixSeconds, endpointID])
             return db.changesCount
         }
     }
 
+    /// Makes one delivery due at `date` whatever its state, except in flight or cancelled (then
+    /// it is returned unchanged), and recomputes its event's status (`QUEUED` again unless
+    /// `REPLAYED`). The delivery becomes `pending`, or `paused` when its endpoint is disabled.
+    /// Its attempt count is kept. Returns the delivery as stored, `nil` when absent from `tenant`.
     public func requeueDelivery(id: String, tenant: TenantID, at date: Date) async throws -> Delivery? {
         try await write { db in
+            guard let row = try Row.fetchOne(db, sql: "SELECT * FROM deliveries WHERE id = ? AND tenant_id = ?", arguments: [id, tenant])
+            else { return nil }
+            var delivery = Rows.delivery(row)
+            guard delivery.state != .inFlight, delivery.state != .cancelled else { return delivery }
+            let enabled = try Self.endpointEnabled(db, id: delivery.endpointID, tenant: tenant) ?? false
+            delivery.state = enabled ? .pending : .paused
+            delivery.nextAttemptAt = date
+            delivery.leaseExpiresAt = nil
+            delivery.updatedAt = date
             try db.execute(
-                sql: """
-                    UPDATE deliveries SET state = 'pending', next_attempt_at = ?, lease_expires_at = NULL, updated_at = ?
-                    WHERE id = ? AND tenant_id = ? AND state NOT IN ('in_flight', 'cancelled')
-                    """,
-                arguments: [date.unixSeconds, date.unixSeconds, id, tenant])
-            guard let row = try Row.fetchOne(db, sql: "SELECT * FROM deliveries WHERE id = ? AND tenant_id = ?", arguments: [id, tenant]) else { return nil }
-            let delivery = Rows.delivery(row)
+                sql: "UPDATE deliveries SET state = ?, next_attempt_at = ?2, lease_expires_at = NULL, updated_at = ?2 WHERE id = ?3",
+                arguments: [delivery.state.rawValue, date.unixSeconds, id])
             _ = try Self.refreshEventStatuses(db, eventIDs: [delivery.eventID])
             return delivery
         }
     }
 
-    public func requeueFailedDeliveries(endpointID: String, tenant: TenantID, since: Date, until: Date, at date: Date) async throws -> [Delivery] {
+    /// Requeues the endpoint's failed deliveries created in `since..<until`, oldest first, due at
+    /// `date` (`paused` instead when the endpoint is disabled); recomputes their events'
+    /// statuses and returns the deliveries as stored.
+    public func requeueFailedDeliveries(
+        endpointID: String, tenant: TenantID, since: Date, until: Date, at date: Date
+    ) async throws -> [Delivery] {
         try await write { db in
+            guard let enabled = try Self.endpointEnabled(db, id: endpointID, tenant: tenant) else { return [] }
             let rows = try Row.fetchAll(
                 db,
                 sql: """
-                    SELECT * FROM deliveries WHERE endpoint_id = ? AND tenant_id = ? AND state = 'failed'
-                    AND created_at >= ? AND created_at < ? ORDER BY created_at, rowid
+                    SELECT * FROM deliveries WHERE endpoint_id = ? AND state = 'failed' AND created_at >= ? AND created_at < ?
+                    ORDER BY created_at, seq
                     """,
-                arguments: [endpointID, tenant, since.unixSeconds, until.unixSeconds])
-            var requeued: [Delivery] = []
-            for row in rows {
+                arguments: [endpointID, since.unixSeconds, until.unixSeconds])
+            let state: Delivery.State = enabled ? .pending : .paused
+            let update = try db.cachedStatement(
+                sql: "UPDATE deliveries SET state = ?, next_attempt_at = ?, lease_expires_at = NULL, updated_at = ? WHERE seq = ?")
+            let requeued = try rows.map { row in
+                try update.execute(arguments: [state.rawValue, date.unixSeconds, date.unixSeconds, row["seq"] as Int64])
                 var delivery = Rows.delivery(row)
-                try db.execute(
-                    sql: "UPDATE deliveries SET state = 'pending', next_attempt_at = ?, updated_at = ? WHERE id = ?",
-                    arguments: [date.unixSeconds, date.unixSeconds, delivery.id])
-                delivery.state = .pending
+                delivery.state = state
                 delivery.nextAttemptAt = date
+                delivery.leaseExpiresAt = nil
                 delivery.updatedAt = date
-                requeued.append(delivery)
+                return delivery
             }
             _ = try Self.refreshEventStatuses(db, eventIDs: requeued.map(\.eventID))
             return requeued
         }
-    }
-
-    public func usage(tenant: TenantID, since: Date) async throws -> Usage {
-        try await read { db in
-            let start = since.unixSeconds
-            let events = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM events WHERE tenant_id = ? AND created_at >= ?", arguments: [tenant, start]) ?? 0
-            let deliveries = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM deliveries WHERE tenant_id = ? AND created_at >= ?", arguments: [tenant, start]) ?? 0
-            let row = try Row.fetchOne(
-                db,
-                sql: """
-                    SELECT COUNT(*) AS total, COALESCE(SUM(status_code BETWEEN 200 AND 299), 0) AS ok
-                    FROM attempts WHERE tenant_id = ? AND created_at >= ?
-                    """,
-                arguments: [tenant, start])
-            let attempts: Int = row?["total"] ?? 0
-            let successes: Int = row?["ok"] ?? 0
-            return Usage(eventsPublished: events, deliveries: deliveries, attempts: attempts, successfulAttempts: successes, failedAttempts: attempts - successes)
-        }
-    }
-
-    public func gauges() async throws -> StoreGauges {
-        try await read { db in
-            var gauges = StoreGauges()
-            for row in try Row.fetchAll(db, sql: "SELECT state, COUNT(*) AS n FROM deliveries WHERE state IN ('pending','scheduled','paused','in_flight') GROUP BY state") {
-                let count: Int = row["n"]
-                switch row["state"] as String {
-                case "pending", "scheduled": gauges.queueDepth += count
-                case "paused": gauges.pausedDeliveries = count
-                default: gauges.inFlightDeliveries = count
-                }
-            }
-            let endpoints = try Row.fetchOne(
-                db,
-                sql: """
-                    SELECT COALESCE(SUM(enabled = 1 AND failing_since IS NULL), 0) AS healthy,
-                    COALESCE(SUM(enabled = 1 AND failing_since IS NOT NULL), 0) AS failing, COALESCE(SUM(enabled = 0), 0) AS disabled FROM endpoints
-                    """)
-            gauges.failingEndpoints = endpoints?["failing"] ?? 0
-            gauges.enabledEndpoints = (endpoints?["healthy"] ?? 0) + gauges.failingEndpoints
-            gauges.disabledEndpoints = endpoints?["disabled"] ?? 0
-            return gauges
-        }
-    }
-
-    static func endpointExists(_ db: Database, _ id: String, _ tenant: TenantID) throws -> Bool {
-        try Bool.fetchOne(db, sql: "SELECT 1 FROM endpoints WHERE id = ? AND tenant_id = ?", arguments: [id, tenant]) ?? false
     }
 }

@@ -3,31 +3,53 @@ import GRDB
 import Logging
 import SwitchboardCore
 
-/// The embedded ``Store``: one SQLite file in WAL mode, through GRDB.
+/// The embedded ``Store``: one SQLite file in WAL mode, through a GRDB `DatabasePool`.
 ///
-/// Writes are serialised by SQLite; batches (publishes, claims, attempt records) each take
-/// one transaction, so one fsync covers many events. Dates are stored as REAL unix seconds.
+/// Reads run concurrently on reader connections; writes are serialised on the single writer
+/// connection, each in one `IMMEDIATE` transaction. Batches (a group of publishes, a claim, a
+/// group of attempt records) take one transaction each, so one fsync covers the whole batch.
+///
+/// Storage conventions: dates are REAL unix seconds; payloads are BLOBs holding the exact
+/// bytes published; lists and maps (event types, headers, source ids, request headers) are
+/// JSON text; endpoint secrets are stored in clear text because they are needed to sign.
+/// Events, deliveries and attempts have an integer `seq` primary key in insertion order,
+/// which breaks ties between rows created in the same instant.
 public final class SQLiteStore: Store {
-    /// How much SQLite waits for the disk on commit.
-    public enum SynchronousMode: String, Sendable {
-        /// fsync on every commit: a committed event survives power loss.
+    /// How long SQLite waits for the disk on commit (`PRAGMA synchronous`).
+    public enum SynchronousMode: String, Sendable, Hashable, CaseIterable {
+        /// fsync on every commit: a committed event survives a power cut.
         case full = "FULL"
-        /// fsync at checkpoints only: survives a process crash, not a power cut.
+        /// fsync at WAL checkpoints only: a committed event survives a process crash, and may
+        /// be lost on a power cut.
         case normal = "NORMAL"
     }
 
     let pool: DatabasePool
     let logger: Logger
 
-    /// Opens (creating if needed) the database at `path` and migrates it to the current schema.
-    public init(path: String, synchronous: SynchronousMode = .full, logger: Logger) throws {
+    /// Opens the database at `path`, creating the file and its directory when missing, and
+    /// migrates it to the current schema.
+    ///
+    /// - Parameters:
+    ///   - path: The database file. Its WAL (`-wal`) and shared-memory (`-shm`) files live beside it.
+    ///   - synchronous: Durability of commits; ``SynchronousMode/full`` unless told otherwise.
+    ///   - busyTimeout: How long a connection waits for another process's lock before failing.
+    ///   - logger: Where opening, migrations and database failures are logged.
+    /// - Throws: ``StoreError/unavailable(_:)`` when the directory cannot be created or the file
+    ///   cannot be opened or migrated (not a database, read-only, corrupt…).
+    public init(path: String, synchronous: SynchronousMode = .full, busyTimeout: TimeInterval = 10, logger: Logger) throws {
         self.logger = logger
         let directory = (path as NSString).deletingLastPathComponent
-        if !directory.isEmpty {
-            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        if !directory.isEmpty, !FileManager.default.fileExists(atPath: directory) {
+            do {
+                try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            } catch {
+                throw StoreError.unavailable("cannot create directory \(directory) for the database")
+            }
         }
         var configuration = Configuration()
-        configuration.busyMode = .timeout(10)
+        configuration.label = "switchboard"
+        configuration.busyMode = .timeout(busyTimeout)
         configuration.foreignKeysEnabled = true
         configuration.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = \(synchronous.rawValue)")
@@ -36,37 +58,64 @@ public final class SQLiteStore: Store {
             pool = try DatabasePool(path: path, configuration: configuration)
             try Self.migrator.migrate(pool)
         } catch let error as DatabaseError {
-            throw StoreError.unavailable("cannot open \(path): \(error.message ?? error.resultCode.description)")
+            logger.error("cannot open database", metadata: ["path": "\(path)", "error": "\(error.resultCode)"])
+            throw StoreError.unavailable("cannot open database \(path): \(Self.reason(error))")
         }
+        logger.debug("database open", metadata: ["path": "\(path)", "synchronous": "\(synchronous.rawValue)"])
     }
 
+    /// Runs a trivial query on a reader connection; throws ``StoreError/unavailable(_:)`` when it fails.
     public func checkHealth() async throws {
         try await read { db in _ = try Int.fetchOne(db, sql: "SELECT 1") }
     }
 
-    /// Runs a read, mapping SQLite failures to ``StoreError``.
+    // MARK: Access
+
+    /// Runs a read on a reader connection, mapping SQLite failures to ``StoreError``.
     func read<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
-        do { return try await pool.read(body) } catch let error as DatabaseError { throw Self.map(error) }
-    }
-
-    /// Runs a write transaction, mapping SQLite failures to ``StoreError``.
-    func write<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
-        do { return try await pool.write(body) } catch let error as DatabaseError { throw Self.map(error) }
-    }
-
-    static func map(_ error: DatabaseError) -> StoreError {
-        switch error.resultCode {
-        case .SQLITE_CONSTRAINT: .conflict("a row with the same key")
-        default: .unavailable(error.resultCode.description)
+        do {
+            return try await pool.read(body)
+        } catch let error as DatabaseError {
+            throw mapped(error)
         }
     }
-}
 
-extension Date {
-    var unixSeconds: Double { timeIntervalSince1970 }
-}
+    /// Runs `body` in one write transaction, mapping SQLite failures to ``StoreError``.
+    ///
+    /// - Parameter conflict: What a unique-constraint violation means to the caller, if it
+    ///   can happen; otherwise it is reported as ``StoreError/unavailable(_:)``.
+    func write<T: Sendable>(conflict: String? = nil, _ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        do {
+            return try await pool.write(body)
+        } catch let error as DatabaseError {
+            throw mapped(error, conflict: conflict)
+        }
+    }
 
-extension Row {
-    func date(_ column: String) -> Date { Date(timeIntervalSince1970: self[column] as Double) }
-    func optionalDate(_ column: String) -> Date? { (self[column] as Double?).map { Date(timeIntervalSince1970: $0) } }
+    /// The ``StoreError`` for a failed database call. Messages carry SQLite's reason, never
+    /// statement arguments (GRDB keeps them out of errors unless configured otherwise), so no
+    /// secret reaches a caller or a log line.
+    func mapped(_ error: DatabaseError, conflict: String? = nil) -> StoreError {
+        let code = error.extendedResultCode
+        if let conflict, code == .SQLITE_CONSTRAINT_PRIMARYKEY || code == .SQLITE_CONSTRAINT_UNIQUE {
+            return .conflict(conflict)
+        }
+        logger.error("database call failed", metadata: ["code": "\(code)", "reason": "\(Self.reason(error))"])
+        return .unavailable(Self.reason(error))
+    }
+
+    /// SQLite's explanation of `error`, for messages.
+    static func reason(_ error: DatabaseError) -> String {
+        switch error.resultCode {
+        case .SQLITE_FULL: "the disk is full"
+        case .SQLITE_NOTADB: "the file is not a database"
+        case .SQLITE_CORRUPT: "the database file is corrupt"
+        case .SQLITE_READONLY: "the database is read-only"
+        case .SQLITE_CANTOPEN: "the database file cannot be opened"
+        case .SQLITE_PERM, .SQLITE_AUTH: "permission denied"
+        case .SQLITE_BUSY, .SQLITE_LOCKED: "the database is locked by another connection"
+        case .SQLITE_IOERR: "disk I/O error"
+        default: error.message ?? "\(error.resultCode)"
+        }
+    }
 }

@@ -50,7 +50,7 @@ public final class DeliveryDispatcher: Service, Sendable {
         await withDiscardingTaskGroup { group in
             group.addTask { [switchboard, stopping] in
                 while !stopping.isSet {
-                    try? await Task.sleep(for: .milliseconds(Int(configuration.pollInterval * 1000)))
+                    do { try await Task.sleep(for: .milliseconds(Int(configuration.pollInterval * 1000))) } catch { return }
                     switchboard.wakeSignal.wake()
                 }
             }

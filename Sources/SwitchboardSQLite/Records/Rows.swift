@@ -3,16 +3,28 @@ import GRDB
 import SwitchboardCore
 
 /// Row ⇄ model mapping, column by column.
+///
+/// Decoding is lenient where the stored text is ours to interpret (JSON lists, enum raw
+/// values) so that one odd row cannot make a whole listing fail.
 enum Rows {
+    // MARK: JSON columns
+
     static func json<T: Encodable>(_ value: T) -> String {
         let encoder = JSONEncoder()
-        encoder.outputFormatting = .sortedKeys
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         return String(decoding: (try? encoder.encode(value)) ?? Data("null".utf8), as: UTF8.self)
     }
 
     static func decode<T: Decodable>(_ type: T.Type, _ text: String, default fallback: T) -> T {
         (try? JSONDecoder().decode(T.self, from: Data(text.utf8))) ?? fallback
     }
+
+    // MARK: Endpoints
+
+    static let endpointColumns = """
+        id, tenant_id, name, url, description, event_types, auth_mode, secret, previous_secret, previous_secret_expires_at,
+        enabled, disabled_reason, disabled_at, failing_since, max_concurrency, headers, source_ids, created_at, updated_at
+        """
 
     static func endpoint(_ row: Row) -> Endpoint {
         Endpoint(
@@ -31,8 +43,9 @@ enum Rows {
     static func endpointArguments(_ endpoint: Endpoint) -> StatementArguments {
         [
             "id": endpoint.id, "tenant_id": endpoint.tenantID, "name": endpoint.name, "url": endpoint.url,
-            "description": endpoint.description, "event_types": json(endpoint.eventTypes), "auth_mode": endpoint.authMode.rawValue,
-            "secret": endpoint.secret.reveal(), "previous_secret": endpoint.previousSecret?.reveal(),
+            "description": endpoint.description, "event_types": json(endpoint.eventTypes),
+            "auth_mode": endpoint.authMode.rawValue, "secret": endpoint.secret.reveal(),
+            "previous_secret": endpoint.previousSecret?.reveal(),
             "previous_secret_expires_at": endpoint.previousSecretExpiresAt?.unixSeconds, "enabled": endpoint.enabled,
             "disabled_reason": endpoint.disabledReason, "disabled_at": endpoint.disabledAt?.unixSeconds,
             "failing_since": endpoint.failingSince?.unixSeconds, "max_concurrency": endpoint.maxConcurrency,
@@ -41,9 +54,11 @@ enum Rows {
         ]
     }
 
+    // MARK: Events, deliveries, attempts
+
     static func event(_ row: Row) -> Event {
         Event(
-            id: row["id"], tenantID: row["tenant_id"], eventType: row["event_type"], payload: row["payload"],
+            id: row["id"], tenantID: row["tenant_id"], eventType: row["event_type"], payload: row["payload"] ?? Data(),
             origin: Event.Origin(rawValue: row["origin"]) ?? .api, status: Event.Status(rawValue: row["status"]) ?? .queued,
             idempotencyKey: row["idempotency_key"], replayOf: row["replay_of"], sourceID: row["source_id"],
             correlationID: row["correlation_id"], createdAt: row.date("created_at"))
@@ -62,9 +77,16 @@ enum Rows {
         Attempt(
             id: row["id"], tenantID: row["tenant_id"], deliveryID: row["delivery_id"], eventID: row["event_id"],
             endpointID: row["endpoint_id"], number: row["number"], url: row["url"],
-            requestHeaders: decode([String: String].self, row["request_headers"], default: [:]), statusCode: row["status_code"],
-            errorClass: row["error_class"], errorMessage: row["error_message"], responseBody: row["response_body"],
-            durationMilliseconds: row["duration_ms"], createdAt: row.date("created_at"), nextRetryAt: row.optionalDate("next_retry_at"))
+            requestHeaders: decode([String: String].self, row["request_headers"], default: [:]),
+            statusCode: row["status_code"], errorClass: row["error_class"], errorMessage: row["error_message"],
+            responseBody: row["response_body"], durationMilliseconds: row["duration_ms"], createdAt: row.date("created_at"),
+            nextRetryAt: row.optionalDate("next_retry_at"))
+    }
+
+    // MARK: API keys
+
+    static func scopes(_ scopes: Set<APIKey.Scope>) -> String {
+        scopes.sorted().map(\.rawValue).joined(separator: ",")
     }
 
     static func apiKey(_ row: Row) -> APIKey {
@@ -73,4 +95,21 @@ enum Rows {
             id: row["id"], tenantID: row["tenant_id"], name: row["name"], scopes: Set(scopes), keyHash: row["key_hash"],
             keyPrefix: row["key_prefix"], createdAt: row.date("created_at"), revokedAt: row.optionalDate("revoked_at"))
     }
+}
+
+extension Date {
+    /// The stored form of a date: REAL seconds since 1970.
+    var unixSeconds: Double { timeIntervalSince1970 }
+}
+
+extension Row {
+    func date(_ column: String) -> Date { Date(timeIntervalSince1970: self[column] as Double) }
+    func optionalDate(_ column: String) -> Date? { (self[column] as Double?).map { Date(timeIntervalSince1970: $0) } }
+}
+
+extension Delivery.State {
+    /// The states of a delivery that is still waiting to be attempted.
+    static let waiting: [Delivery.State] = [.pending, .scheduled]
+    /// The states of a delivery that is not finished.
+    static let unfinished: [Delivery.State] = [.pending, .scheduled, .paused, .inFlight]
 }

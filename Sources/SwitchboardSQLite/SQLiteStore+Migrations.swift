@@ -1,0 +1,140 @@
+import GRDB
+
+extension SQLiteStore {
+    /// The schema's versioned migrations, applied in order at open. A migration, once
+    /// released, is never edited: changes go in a new one ("v2-…").
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1-initial") { db in
+            try db.execute(sql: v1Tables)
+            try db.execute(sql: v1Indexes)
+        }
+        return migrator
+    }
+
+    /// Tables are STRICT, so a value of the wrong type (a date as text) fails loudly.
+    private static let v1Tables = """
+        CREATE TABLE api_keys (
+            id TEXT NOT NULL PRIMARY KEY,
+            tenant_id TEXT NOT NULL,
+            name TEXT NOT NULL,
+            scopes TEXT NOT NULL,                  -- comma-separated, sorted: "read,write"
+            key_hash TEXT NOT NULL UNIQUE,
+            key_prefix TEXT NOT NULL,
+            created_at REAL NOT NULL,
+            revoked_at REAL
+        ) STRICT;
+
+        CREATE TABLE endpoints (
+            id TEXT NOT NULL PRIMARY KEY,
+            tenant_id TEXT NOT NULL,
+            name TEXT NOT NULL,
+            url TEXT NOT NULL,
+            description TEXT NOT NULL,
+            event_types TEXT NOT NULL,             -- JSON array of strings
+            auth_mode TEXT NOT NULL,
+            secret TEXT NOT NULL,
+            previous_secret TEXT,
+            previous_secret_expires_at REAL,
+            enabled INTEGER NOT NULL CHECK (enabled IN (0, 1)),
+            disabled_reason TEXT,
+            disabled_at REAL,
+            failing_since REAL,
+            max_concurrency INTEGER NOT NULL,
+            headers TEXT NOT NULL,                 -- JSON object of strings
+            source_ids TEXT NOT NULL,              -- JSON array of strings
+            created_at REAL NOT NULL,
+            updated_at REAL NOT NULL
+        ) STRICT;
+
+        CREATE TABLE events (
+            seq INTEGER PRIMARY KEY,
+            id TEXT NOT NULL UNIQUE,
+            tenant_id TEXT NOT NULL,
+            event_type TEXT NOT NULL,
+            payload BLOB NOT NULL,
+            origin TEXT NOT NULL,
+            status TEXT NOT NULL CHECK (status IN ('QUEUED', 'DELIVERED', 'PARTIAL', 'FAILED', 'REPLAYED')),
+            idempotency_key TEXT,
+            request_hash TEXT,
+            replay_of TEXT,
+            source_id TEXT,
+            correlation_id TEXT,
+            created_at REAL NOT NULL
+        ) STRICT;
+
+        CREATE TABLE deliveries (
+            seq INTEGER PRIMARY KEY,
+            id TEXT NOT NULL UNIQUE,
+            tenant_id TEXT NOT NULL,
+            event_id TEXT NOT NULL REFERENCES events(id) ON DELETE CASCADE,
+            endpoint_id TEXT NOT NULL,             -- no foreign key: deliveries outlive a deleted endpoint
+            state TEXT NOT NULL
+                CHECK (state IN ('pending', 'in_flight', 'scheduled', 'succeeded', 'failed', 'paused', 'cancelled')),
+            attempt_count INTEGER NOT NULL,
+            next_attempt_at REAL,
+            lease_expires_at REAL,
+            last_status_code INTEGER,
+            last_error TEXT,
+            created_at REAL NOT NULL,
+            updated_at REAL NOT NULL
+        ) STRICT;
+
+        CREATE TABLE attempts (
+            seq INTEGER PRIMARY KEY,
+            id TEXT NOT NULL UNIQUE,
+            tenant_id TEXT NOT NULL,
+            delivery_id TEXT NOT NULL REFERENCES deliveries(id) ON DELETE CASCADE,
+            event_id TEXT NOT NULL,
+            endpoint_id TEXT NOT NULL,
+            number INTEGER NOT NULL,
+            url TEXT NOT NULL,
+            request_headers TEXT NOT NULL,         -- JSON object of strings
+            status_code INTEGER,
+            error_class TEXT,
+            error_message TEXT,
+            response_body TEXT,
+            duration_ms INTEGER NOT NULL,
+            created_at REAL NOT NULL,
+            next_retry_at REAL
+        ) STRICT;
+        """
+
+    /// Every index names the query it serves. Ascending indexes scanned backwards give
+    /// "newest first, latest inserted first on a tie" (`created_at DESC, seq DESC`) with no sort.
+    private static let v1Indexes = """
+        -- apiKeys(tenant:), oldest first.
+        CREATE INDEX api_keys_by_tenant ON api_keys(tenant_id, created_at);
+        -- endpoints(tenant:), oldest first.
+        CREATE INDEX endpoints_by_tenant ON endpoints(tenant_id, created_at);
+
+        -- events(_:) newest first in a tenant, with its total; usage.
+        CREATE INDEX events_by_tenant_time ON events(tenant_id, created_at);
+        -- events(_:) newest first across tenants (console).
+        CREATE INDEX events_by_time ON events(created_at);
+        -- events(_:) filtered by status or exact event type.
+        CREATE INDEX events_by_tenant_status ON events(tenant_id, status, created_at);
+        CREATE INDEX events_by_tenant_type ON events(tenant_id, event_type, created_at);
+        -- Idempotency-key lookups at insert.
+        CREATE INDEX events_by_idempotency_key ON events(tenant_id, idempotency_key, created_at)
+            WHERE idempotency_key IS NOT NULL;
+
+        -- Gauges and the retry queue by state; in-flight rows (few: at most the dispatchers'
+        -- concurrency) for expired leases.
+        CREATE INDEX deliveries_by_state ON deliveries(state, next_attempt_at);
+        -- An event's deliveries; event status recomputation.
+        CREATE INDEX deliveries_by_event ON deliveries(event_id);
+        -- Pause, resume, delete and recover an endpoint's deliveries; events filtered by endpoint.
+        CREATE INDEX deliveries_by_endpoint ON deliveries(endpoint_id, state, created_at);
+        -- Claims: each endpoint's waiting deliveries, soonest first (one seek per endpoint).
+        CREATE INDEX deliveries_waiting ON deliveries(endpoint_id, next_attempt_at)
+            WHERE state IN ('pending', 'scheduled');
+        -- usage(tenant:since:).
+        CREATE INDEX deliveries_by_tenant_time ON deliveries(tenant_id, created_at);
+
+        -- A delivery's attempts, first first; an event's attempts; usage.
+        CREATE INDEX attempts_by_delivery ON attempts(delivery_id, number);
+        CREATE INDEX attempts_by_event ON attempts(event_id, created_at);
+        CREATE INDEX attempts_by_tenant_time ON attempts(tenant_id, created_at);
+        """
+}
