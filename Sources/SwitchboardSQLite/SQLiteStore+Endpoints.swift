@@ -42,14 +42,17 @@ extension SQLiteStore {
     ///
     /// Deliveries are not touched: disabling goes with ``pauseDeliveries(endpointID:tenant:at:)``
     /// and enabling with ``resumeDeliveries(endpointID:tenant:at:)``.
+    /// Writes the endpoint's configuration (name, URL, filters, auth, secrets, headers, limits).
+    /// Its state (enabled, disabled reason and time, failing since) is left alone: that changes
+    /// only through ``setEndpointEnabled(id:tenant:enabled:reason:at:)`` and recorded attempts,
+    /// so an edit based on an older read can never re-enable an endpoint an attempt disabled.
     public func updateEndpoint(_ endpoint: Endpoint) async throws {
         let changed = try await write { db in
             try db.execute(
                 sql: """
                     UPDATE endpoints SET name = :name, url = :url, description = :description, event_types = :event_types,
                     auth_mode = :auth_mode, secret = :secret, previous_secret = :previous_secret,
-                    previous_secret_expires_at = :previous_secret_expires_at, enabled = :enabled,
-                    disabled_reason = :disabled_reason, disabled_at = :disabled_at, failing_since = :failing_since,
+                    previous_secret_expires_at = :previous_secret_expires_at,
                     max_concurrency = :max_concurrency, headers = :headers, source_ids = :source_ids, updated_at = :updated_at
                     WHERE id = :id AND tenant_id = :tenant_id
                     """,
@@ -57,6 +60,31 @@ extension SQLiteStore {
             return db.changesCount
         }
         if changed == 0 { throw StoreError.notFound("endpoint \(endpoint.id)") }
+    }
+
+    public func setEndpointEnabled(id: String, tenant: TenantID, enabled: Bool, reason: String?, at date: Date) async throws -> Endpoint? {
+        try await write { db in
+            guard let current = try Self.endpointEnabled(db, id: id, tenant: tenant) else { return nil }
+            if current != enabled {
+                if enabled {
+                    try db.execute(
+                        sql: """
+                            UPDATE endpoints SET enabled = 1, disabled_reason = NULL, disabled_at = NULL, failing_since = NULL,
+                            updated_at = ?1 WHERE id = ?2
+                            """,
+                        arguments: [date.unixSeconds, id])
+                    try db.execute(
+                        sql: "UPDATE deliveries SET state = 'pending', next_attempt_at = ?1, updated_at = ?1 WHERE endpoint_id = ?2 AND state = 'paused'",
+                        arguments: [date.unixSeconds, id])
+                } else {
+                    try db.execute(
+                        sql: "UPDATE endpoints SET enabled = 0, disabled_reason = ?1, disabled_at = ?2, updated_at = ?2 WHERE id = ?3",
+                        arguments: [reason, date.unixSeconds, id])
+                    _ = try Self.pause(db, endpointID: id, at: date)
+                }
+            }
+            return try Row.fetchOne(db, sql: "SELECT * FROM endpoints WHERE id = ?", arguments: [id]).map(Rows.endpoint)
+        }
     }
 
     /// Deletes the endpoint and, in the same transaction, cancels its unfinished deliveries

@@ -82,8 +82,7 @@ struct ClaimTests {
         try await F.with { fixture in
             var endpoint = try await fixture.endpoint()
             let published = try await fixture.publish(to: [endpoint], at: F.at(0))
-            endpoint.enabled = false
-            try await fixture.store.updateEndpoint(endpoint)  // not yet paused: the claim must still refuse it
+            try await fixture.setEnabledFlag(endpoint, false)  // not yet paused: the claim must still refuse it
 
             #expect(try await fixture.claim(at: F.at(1)).isEmpty)
             #expect(try await fixture.state(of: published.deliveries[0]) == .pending)

@@ -62,9 +62,6 @@ struct EndpointStoreTests {
             endpoint.name = "renamed"
             endpoint.url = "https://example.org/new"
             endpoint.eventTypes = ["user.*"]
-            endpoint.enabled = false
-            endpoint.disabledReason = "manual"
-            endpoint.disabledAt = F.at(5)
             endpoint.updatedAt = F.at(5)
             try await fixture.store.updateEndpoint(endpoint)
             #expect(try await fixture.store.endpoint(id: endpoint.id, tenant: F.tenant) == endpoint)
@@ -121,6 +118,41 @@ struct EndpointStoreTests {
             #expect(try await fixture.store.attempts(deliveryID: inFlight.deliveries[0].id, tenant: F.tenant).count == 1)
 
             #expect(try await fixture.store.deleteEndpoint(id: doomed.id, tenant: F.tenant, at: F.at(9)) == false)
+        }
+    }
+}
+
+@Suite("Enabling and disabling endpoints")
+struct EndpointStateTests {
+    typealias F = StoreFixture
+
+    @Test("disabling pauses waiting deliveries in the same transaction; enabling resumes them due now")
+    func disableAndEnable() async throws {
+        try await F.with { fixture in
+            let endpoint = try await fixture.endpoint()
+            let published = try await fixture.publish(to: [endpoint], at: F.at(0))
+            let disabled = try #require(try await fixture.store.setEndpointEnabled(id: endpoint.id, tenant: F.tenant, enabled: false, reason: "manual", at: F.at(1)))
+            #expect(!disabled.enabled && disabled.disabledReason == "manual" && disabled.disabledAt == F.at(1))
+            #expect(try await fixture.state(of: published.deliveries[0]) == .paused)
+
+            let enabled = try #require(try await fixture.store.setEndpointEnabled(id: endpoint.id, tenant: F.tenant, enabled: true, reason: nil, at: F.at(2)))
+            #expect(enabled.enabled && enabled.disabledReason == nil && enabled.failingSince == nil)
+            let resumed = try await fixture.store.delivery(id: published.deliveries[0].id, tenant: F.tenant)
+            #expect(resumed?.state == .pending && resumed?.nextAttemptAt == F.at(2))
+            #expect(try await fixture.store.setEndpointEnabled(id: endpoint.id, tenant: "other", enabled: false, reason: "manual", at: F.at(3)) == nil)
+        }
+    }
+
+    @Test("an edit based on an older read never re-enables an endpoint that was disabled meanwhile")
+    func staleEditKeepsDisabled() async throws {
+        try await F.with { fixture in
+            var stale = try await fixture.endpoint()
+            _ = try await fixture.store.setEndpointEnabled(id: stale.id, tenant: F.tenant, enabled: false, reason: "gone", at: F.at(1))
+            stale.name = "renamed"
+            try await fixture.store.updateEndpoint(stale)
+            let stored = try #require(try await fixture.store.endpoint(id: stale.id, tenant: F.tenant))
+            #expect(stored.name == "renamed")
+            #expect(!stored.enabled && stored.disabledReason == "gone")
         }
     }
 }

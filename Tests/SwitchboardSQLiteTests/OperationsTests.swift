@@ -18,8 +18,7 @@ struct OperationsTests {
             _ = try await fixture.claim(at: F.at(4), limit: 1)
             _ = try await fixture.store.recordAttempts([F.record(deliveries[0], status: 500, at: F.at(5), state: .scheduled, next: F.at(900))])
 
-            endpoint.enabled = false
-            try await fixture.store.updateEndpoint(endpoint)
+            try await fixture.setEnabledFlag(endpoint, false)
             #expect(try await fixture.store.pauseDeliveries(endpointID: endpoint.id, tenant: F.tenant, at: F.at(6)) == 4)
             #expect(try await fixture.store.pauseDeliveries(endpointID: endpoint.id, tenant: F.tenant, at: F.at(6)) == 0)
             #expect(try await fixture.store.gauges().pausedDeliveries == 4)
@@ -27,8 +26,7 @@ struct OperationsTests {
             #expect(try await fixture.store.resumeDeliveries(endpointID: endpoint.id, tenant: F.tenant, at: F.at(7)) == 0,
                     "nothing resumes while the endpoint is disabled")
 
-            endpoint.enabled = true
-            try await fixture.store.updateEndpoint(endpoint)
+            try await fixture.setEnabledFlag(endpoint, true)
             #expect(try await fixture.store.resumeDeliveries(endpointID: endpoint.id, tenant: F.tenant, at: F.at(10)) == 4)
 
             let resumed = try await fixture.store.delivery(id: deliveries[0].id, tenant: F.tenant)
@@ -120,8 +118,7 @@ struct OperationsTests {
             let published = try await fixture.publish(to: [endpoint, disabled], at: F.at(2))
             let idle = try await fixture.publish(to: [endpoint], at: F.at(500))
             #expect(try await fixture.claim(at: F.at(3), lease: 3600).count == 2)
-            disabled.enabled = false
-            try await fixture.store.updateEndpoint(disabled)
+            try await fixture.setEnabledFlag(disabled, false)
 
             // A new process opens the same file while the rows are still in flight under unexpired leases.
             let restarted = try fixture.reopened()

@@ -55,15 +55,13 @@ struct PublishingTests {
         try await F.with { fixture in
             var endpoint = try await fixture.endpoint()
             var item = F.newEvent(to: [endpoint], at: F.at(5))
-            endpoint.enabled = false
-            try await fixture.store.updateEndpoint(endpoint)  // disabled after the fan-out was computed
+            try await fixture.setEnabledFlag(endpoint, false)  // disabled after the fan-out was computed
 
             let outcome = try await fixture.store.insertEvents([item])
             guard case .inserted(_, let deliveries) = outcome.first else { Issue.record("not inserted: \(outcome)"); return }
             #expect(deliveries.map(\.state) == [.paused])
 
-            endpoint.enabled = true
-            try await fixture.store.updateEndpoint(endpoint)
+            try await fixture.setEnabledFlag(endpoint, true)
             item = F.newEvent(to: [endpoint], at: F.at(6))
             item.deliveries[0].state = .paused
             item.deliveries[0].nextAttemptAt = nil

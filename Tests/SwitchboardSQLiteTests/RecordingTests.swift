@@ -140,8 +140,7 @@ struct RecordingTests {
             var endpoint = try await fixture.endpoint()
             let published = try await fixture.publish(to: [endpoint], at: F.at(0))
             _ = try await fixture.claim(at: F.at(1))
-            endpoint.enabled = false
-            try await fixture.store.updateEndpoint(endpoint)
+            try await fixture.setEnabledFlag(endpoint, false)
             _ = try await fixture.store.pauseDeliveries(endpointID: endpoint.id, tenant: F.tenant, at: F.at(2))
 
             _ = try await fixture.store.recordAttempts([

@@ -53,41 +53,27 @@ extension Switchboard {
     /// Pauses the endpoint: its waiting and new deliveries are held as `paused`, nothing is dropped.
     @discardableResult
     public func disableEndpoint(id: String, tenant: TenantID, reason: String = "manual") async throws(SwitchboardError) -> Endpoint {
-        var endpoint = try await endpoint(id: id, tenant: tenant)
-        let now = clock.now()
-        if endpoint.enabled {
-            endpoint.enabled = false
-            endpoint.disabledReason = reason
-            endpoint.disabledAt = now
-            endpoint.updatedAt = now
-            let updated = endpoint
-            try await storeCall { try await store.updateEndpoint(updated) }
-            _ = try await storeCall { try await store.pauseDeliveries(endpointID: id, tenant: tenant, at: now) }
-            feed.publish(.endpointChanged(updated))
-            logger.info("endpoint disabled", metadata: ["endpoint": "\(id)", "reason": "\(reason)"])
-        }
-        return endpoint
+        try await setEnabled(false, id: id, tenant: tenant, reason: reason)
     }
 
     /// Resumes the endpoint: paused deliveries are due now, in their original order, with a fresh schedule.
     @discardableResult
     public func enableEndpoint(id: String, tenant: TenantID) async throws(SwitchboardError) -> Endpoint {
-        var endpoint = try await endpoint(id: id, tenant: tenant)
-        if !endpoint.enabled {
-            let now = clock.now()
-            endpoint.enabled = true
-            endpoint.disabledReason = nil
-            endpoint.disabledAt = nil
-            endpoint.failingSince = nil
-            endpoint.updatedAt = now
-            let updated = endpoint
-            try await storeCall { try await store.updateEndpoint(updated) }
-            _ = try await storeCall { try await store.resumeDeliveries(endpointID: id, tenant: tenant, at: now) }
-            feed.publish(.endpointChanged(updated))
-            wakeSignal.wake()
-            logger.info("endpoint enabled", metadata: ["endpoint": "\(id)"])
+        try await setEnabled(true, id: id, tenant: tenant, reason: nil)
+    }
+
+    private func setEnabled(_ enabled: Bool, id: String, tenant: TenantID, reason: String?) async throws(SwitchboardError) -> Endpoint {
+        let before = try await endpoint(id: id, tenant: tenant)
+        let stored = try await storeCall {
+            try await store.setEndpointEnabled(id: id, tenant: tenant, enabled: enabled, reason: reason, at: clock.now())
         }
-        return endpoint
+        guard let updated = stored else { throw .notFound("endpoint", id: id) }
+        if before.enabled != updated.enabled {
+            feed.publish(.endpointChanged(updated))
+            logger.info(enabled ? "endpoint enabled" : "endpoint disabled", metadata: ["endpoint": "\(id)", "reason": "\(reason ?? "-")"])
+            if enabled { wakeSignal.wake() }
+        }
+        return updated
     }
 
     /// Replaces the endpoint's secret. The old one keeps signing beside the new one for

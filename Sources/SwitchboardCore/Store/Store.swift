@@ -30,8 +30,14 @@ public protocol Store: Sendable {
     func endpoint(id: String, tenant: TenantID) async throws -> Endpoint?
     /// Endpoints of `tenant` (every tenant's when `nil`), oldest first.
     func endpoints(tenant: TenantID?) async throws -> [Endpoint]
-    /// Replaces the stored endpoint with the same id and tenant; throws ``StoreError/notFound(_:)``.
+    /// Writes the configuration of the stored endpoint with the same id and tenant (never its
+    /// enabled state or health: see ``setEndpointEnabled(id:tenant:enabled:reason:at:)``);
+    /// throws ``StoreError/notFound(_:)``.
     func updateEndpoint(_ endpoint: Endpoint) async throws
+    /// Disables the endpoint and pauses its waiting deliveries, or enables it and makes its
+    /// paused deliveries due at `date` in their original order, in one transaction. Does
+    /// nothing when it already is in that state. Returns the endpoint as stored, `nil` when absent.
+    func setEndpointEnabled(id: String, tenant: TenantID, enabled: Bool, reason: String?, at date: Date) async throws -> Endpoint?
     /// Deletes the endpoint and cancels its unfinished deliveries; `false` when absent.
     func deleteEndpoint(id: String, tenant: TenantID, at date: Date) async throws -> Bool
 

@@ -33,6 +33,14 @@ struct StoreFixture: Sendable {
     }()
 
     /// A second store on the same file, as a restarted process would open it.
+    /// Flips only the `enabled` flag, leaving deliveries as they are: the state a store must
+    /// stay safe in between two transactions, which the public API never leaves behind.
+    func setEnabledFlag(_ endpoint: Endpoint, _ enabled: Bool) async throws {
+        try await store.pool.write { db in
+            try db.execute(sql: "UPDATE endpoints SET enabled = ? WHERE id = ?", arguments: [enabled, endpoint.id])
+        }
+    }
+
     func reopened() throws -> SQLiteStore {
         try SQLiteStore(path: path, logger: Self.quietLogger)
     }
