@@ -77,6 +77,7 @@ let package = Package(
                 "SwitchboardCore",
                 "SwitchboardSQLite",
                 "SwitchboardAPI",
+                "SwitchboardConsole",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Configuration", package: "swift-configuration"),
                 .product(name: "SystemPackage", package: "swift-system"),
@@ -99,7 +100,8 @@ let package = Package(
         ),
         .testTarget(
             name: "SwitchboardConsoleTests",
-            dependencies: ["SwitchboardConsole", "SwitchboardCore"]
+            dependencies: ["SwitchboardConsole", "SwitchboardCore"],
+            exclude: ["Golden"]
         ),
         .testTarget(
             name: "SwitchboardAPITests",

@@ -8,12 +8,14 @@ struct SwitchboardCommand: AsyncParsableCommand {
         commandName: "switchboard",
         abstract: "A webhook dispatcher with a live terminal operator console.",
         discussion: """
-            With no subcommand, runs `serve`: the dispatcher (HTTP API, store, delivery workers).
+            With no subcommand, starts the dispatcher (HTTP API, store, delivery workers) and takes \
+            over the terminal with the operator console. `serve` runs the same core headless; \
+            `demo` adds sample endpoints, a misbehaving sample receiver and live traffic.
             Settings come from flags, then SWITCHBOARD_* environment variables, then \
             config/switchboard.yaml (or --config); every key is documented in that file.
             """,
         version: SwitchboardVersion.current,
-        subcommands: [ServeCommand.self, KeysCommand.self, BenchCommand.self],
-        defaultSubcommand: ServeCommand.self
+        subcommands: [ConsoleCommand.self, ServeCommand.self, DemoCommand.self, KeysCommand.self, BenchCommand.self],
+        defaultSubcommand: ConsoleCommand.self
     )
 }

@@ -1,7 +1,7 @@
 import Foundation
 import SwitchboardCore
 
-/// An event in a list.
+/// An event in a list: everything but the payload and deliveries.
 struct EventSummaryDTO: Encodable {
     var id: String
     var eventType: String
@@ -20,125 +20,72 @@ struct EventSummaryDTO: Encodable {
         idempotencyKey = event.idempotencyKey
         createdAt = event.createdAt
     }
+
+    enum CodingKeys: String, CodingKey {
+        case id, eventType, status, origin, replayOf, idempotencyKey, createdAt
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(id, forKey: .id)
+        try container.encode(eventType, forKey: .eventType)
+        try container.encode(status, forKey: .status)
+        try container.encode(origin, forKey: .origin)
+        try container.encode(replayOf, forKey: .replayOf)
+        try container.encode(idempotencyKey, forKey: .idempotencyKey)
+        try container.encode(createdAt, forKey: .createdAt)
+    }
 }
 
-/// An event with its payload, deliveries and their attempts.
+/// An event with its payload, its deliveries and their attempts.
 struct EventDetailDTO: Encodable {
-    var id: String
-    var eventType: String
-    var status: String
-    var origin: String
-    var replayOf: String?
-    var idempotencyKey: String?
+    var summary: EventSummaryDTO
     var correlationId: String?
     var payload: JSONValue
-    var createdAt: Date
     var deliveries: [DeliveryDTO]
 
     init(_ detail: EventDetail) {
-        let event = detail.event
-        id = event.id
-        eventType = event.eventType
-        status = event.status.rawValue
-        origin = event.origin.rawValue
-        replayOf = event.replayOf
-        idempotencyKey = event.idempotencyKey
-        correlationId = event.correlationID
-        payload = JSONValue.parse(event.payload) ?? .null
-        createdAt = event.createdAt
+        summary = EventSummaryDTO(detail.event)
+        correlationId = detail.event.correlationID
+        payload = JSONValue.parse(detail.event.payload) ?? .null
         let attemptsByDelivery = Dictionary(grouping: detail.attempts, by: \.deliveryID)
         deliveries = detail.deliveries.map { DeliveryDTO($0, attempts: attemptsByDelivery[$0.id] ?? []) }
     }
-}
 
-/// A delivery, with its attempts when asked for.
-struct DeliveryDTO: Encodable {
-    var id: String
-    var eventId: String
-    var endpointId: String
-    var state: String
-    var attemptCount: Int
-    var nextAttemptAt: Date?
-    var lastStatusCode: Int?
-    var lastError: String?
-    var createdAt: Date
-    var updatedAt: Date
-    var attempts: [AttemptDTO]?
+    enum CodingKeys: String, CodingKey {
+        case correlationId, payload, deliveries
+    }
 
-    init(_ delivery: Delivery, attempts: [Attempt]? = nil) {
-        id = delivery.id
-        eventId = delivery.eventID
-        endpointId = delivery.endpointID
-        state = delivery.state.rawValue
-        attemptCount = delivery.attemptCount
-        nextAttemptAt = delivery.state == .pending || delivery.state == .scheduled ? delivery.nextAttemptAt : nil
-        lastStatusCode = delivery.lastStatusCode
-        lastError = delivery.lastError
-        createdAt = delivery.createdAt
-        updatedAt = delivery.updatedAt
-        self.attempts = attempts.map { $0.map(AttemptDTO.init) }
+    func encode(to encoder: any Encoder) throws {
+        try summary.encode(to: encoder)
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(correlationId, forKey: .correlationId)
+        try container.encode(payload, forKey: .payload)
+        try container.encode(deliveries, forKey: .deliveries)
     }
 }
 
-/// One attempt: what was sent and what came back.
-struct AttemptDTO: Encodable {
-    var id: String
-    var deliveryId: String
-    var number: Int
-    var url: String
-    var statusCode: Int?
-    var error: String?
-    var errorMessage: String?
-    var responseBody: String?
-    var durationMs: Int
-    var createdAt: Date
-    var nextRetryAt: Date?
-    var requestHeaders: [String: String]
-
-    init(_ attempt: Attempt) {
-        id = attempt.id
-        deliveryId = attempt.deliveryID
-        number = attempt.number
-        url = attempt.url
-        statusCode = attempt.statusCode
-        error = attempt.errorClass
-        errorMessage = attempt.errorMessage
-        responseBody = attempt.responseBody
-        durationMs = attempt.durationMilliseconds
-        createdAt = attempt.createdAt
-        nextRetryAt = attempt.nextRetryAt
-        requestHeaders = attempt.requestHeaders
-    }
+/// `GET /v1/events`: a page of events and the total matching the filters.
+struct EventPageDTO: Encodable {
+    var events: [EventSummaryDTO]
+    var total: Int
+    var limit: Int
+    var offset: Int
 }
 
-/// The answer to a publish or a replay.
+/// The answer to a publish: the event's id, its status (current, for a repeated
+/// idempotency key) and the deliveries it fanned out to.
 struct PublishResponseDTO: Encodable {
     var id: String
     var status: String
     var deliveryIds: [String]
-    var replayOf: String?
-    var count: Int?
 }
 
-/// An API key as listed: never the key or its hash.
-struct APIKeyDTO: Encodable {
+/// The answer to a replay: the new event, the one it replays and its deliveries.
+struct ReplayResponseDTO: Encodable {
     var id: String
-    var name: String
-    var tenant: String
-    var scopes: [String]
-    var keyPrefix: String
-    var createdAt: Date
-    var revokedAt: Date?
-    var key: String?
-
-    init(_ apiKey: APIKey, secret: Secret? = nil) {
-        id = apiKey.id
-        name = apiKey.name
-        tenant = apiKey.tenantID
-        scopes = apiKey.scopes.sorted().map(\.rawValue)
-        keyPrefix = apiKey.keyPrefix
-        createdAt = apiKey.createdAt
-        revokedAt = apiKey.revokedAt
-        key = secret?.reveal()
-    }
+    var status: String
+    var replayOf: String
+    var count: Int
+    var deliveryIds: [String]
 }

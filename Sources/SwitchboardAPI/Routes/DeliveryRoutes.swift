@@ -8,20 +8,25 @@ struct DeliveryRoutes {
     func register(on group: RouterGroup<SwitchboardRequestContext>) {
         group.get("deliveries/:id") { _, context in
             let key = try context.require(.read)
-            let id = try context.parameters.require("id")
+            let id = try context.id
             let delivery = try await switchboard.delivery(id: id, tenant: key.tenantID)
             let attempts = try await switchboard.attempts(deliveryID: id, tenant: key.tenantID)
             return JSONCoding.response(.ok, DeliveryDTO(delivery, attempts: attempts))
         }
         group.get("deliveries/:id/attempts") { _, context in
             let key = try context.require(.read)
-            let attempts = try await switchboard.attempts(deliveryID: try context.parameters.require("id"), tenant: key.tenantID)
-            return JSONCoding.response(.ok, ["attempts": attempts.map(AttemptDTO.init)])
+            let attempts = try await switchboard.attempts(deliveryID: try context.id, tenant: key.tenantID)
+            return JSONCoding.response(.ok, AttemptListDTO(attempts: attempts.map(AttemptDTO.init)))
         }
         group.post("deliveries/:id/retry") { _, context in
             let key = try context.require(.write)
-            let delivery = try await switchboard.retryDelivery(id: try context.parameters.require("id"), tenant: key.tenantID)
+            let delivery = try await switchboard.retryDelivery(id: try context.id, tenant: key.tenantID)
             return JSONCoding.response(.accepted, DeliveryDTO(delivery))
         }
     }
+}
+
+/// `GET /v1/deliveries/{id}/attempts`, first attempt first.
+struct AttemptListDTO: Encodable {
+    var attempts: [AttemptDTO]
 }

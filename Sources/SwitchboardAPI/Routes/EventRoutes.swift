@@ -4,52 +4,66 @@ import HTTPTypes
 import Hummingbird
 import SwitchboardCore
 
-/// `/v1/events`: publish with idempotency keys, list with filters, read with attempts, replay.
+/// `/v1/events`: publish (with `Idempotency-Key`), list with filters, read with deliveries
+/// and attempts, replay.
 struct EventRoutes {
     let switchboard: Switchboard
+    static let replayBodyLimit = 64 * 1024
 
     func register(on group: RouterGroup<SwitchboardRequestContext>) {
         group.post("events") { request, context in try await publish(request, context) }
         group.get("events") { request, context in try await list(request, context) }
         group.get("events/:id") { _, context in
             let key = try context.require(.read)
-            let detail = try await switchboard.eventDetail(id: try context.parameters.require("id"), tenant: key.tenantID)
+            let detail = try await switchboard.eventDetail(id: try context.id, tenant: key.tenantID)
             return JSONCoding.response(.ok, EventDetailDTO(detail))
         }
         group.post("events/:id/replay") { request, context in
             let key = try context.require(.write)
-            let (body, _) = try await RequestBody.read(request, limit: 256 * 1024, allowEmpty: true)
-            let result = try await switchboard.replayEvent(
-                id: try context.parameters.require("id"), tenant: key.tenantID, endpointIDs: try body.strings("endpoint_ids"))
-            return JSONCoding.response(.accepted, PublishResponseDTO(
-                id: result.event.id, status: result.event.status.rawValue, deliveryIds: result.deliveries.map(\.id),
-                replayOf: result.event.replayOf, count: result.deliveries.count))
+            let body = try await RequestBody.read(request, limit: Self.replayBodyLimit, allowEmpty: true)
+            let result = try await switchboard.replayEvent(id: try context.id, tenant: key.tenantID, endpointIDs: try body.strings("endpoint_ids"))
+            return JSONCoding.response(.accepted, ReplayResponseDTO(
+                id: result.event.id, status: result.event.status.rawValue, replayOf: result.event.replayOf ?? "",
+                count: result.deliveries.count, deliveryIds: result.deliveries.map(\.id)))
         }
     }
 
+    /// `POST /v1/events`. The body is refused with 413 as soon as it passes the configured
+    /// `maxPayloadBytes`. A repeated `Idempotency-Key` with the same `event_type` and payload
+    /// answers the original event (with its current status) and creates nothing; with a
+    /// different request it is a 409.
     private func publish(_ request: Request, _ context: SwitchboardRequestContext) async throws -> Response {
         let key = try context.require(.write)
-        let limit = switchboard.configuration.maxPayloadBytes
-        let (body, _) = try await RequestBody.read(request, limit: limit)
-        let eventType = try body.string("event_type", required: true)!
+        let body = try await RequestBody.read(request, limit: switchboard.configuration.maxPayloadBytes)
+        let eventType = try body.requiredString("event_type")
+        // Any JSON value is a payload, `null` included; only a missing field is an error.
         guard let payload = body.fields["payload"] else { throw APIError.invalid("payload", "is required") }
         let canonical = payload.canonicalData()
-        var hashed = Data(eventType.utf8)
-        hashed.append(0)
-        hashed.append(canonical)
-        let requestHash = SHA256.hash(data: hashed).map { String(format: "%02x", $0) }.joined()
         let result = try await switchboard.publish(PublishRequest(
             tenantID: key.tenantID, eventType: eventType, payload: canonical,
-            idempotencyKey: request.headers[.idempotencyKey], requestHash: requestHash))
+            idempotencyKey: request.headers[.idempotencyKey],
+            requestHash: Self.requestHash(eventType: eventType, canonicalPayload: canonical)))
         let headers: HTTPFields = result.isDuplicate ? [.idempotentReplayed: "true"] : [:]
         return JSONCoding.response(
-            .accepted, PublishResponseDTO(id: result.event.id, status: Event.Status.queued.rawValue, deliveryIds: result.deliveries.map { $0.id }),
+            .accepted,
+            PublishResponseDTO(id: result.event.id, status: result.event.status.rawValue, deliveryIds: result.deliveries.map(\.id)),
             headers: headers)
     }
 
+    /// Hex SHA-256 of the canonical request: the event type, a NUL, the canonical payload bytes.
+    static func requestHash(eventType: String, canonicalPayload: Data) -> String {
+        var hashed = Data(eventType.utf8)
+        hashed.append(0)
+        hashed.append(canonicalPayload)
+        return SHA256.hash(data: hashed).map { String(format: "%02x", $0) }.joined()
+    }
+
+    /// `GET /v1/events?limit&offset&endpoint_id&status&event_type`, newest first.
     private func list(_ request: Request, _ context: SwitchboardRequestContext) async throws -> Response {
         let key = try context.require(.read)
         let query = request.uri.queryParameters
+        let limit = try request.queryInt("limit", default: 50, range: 1...100)
+        let offset = try request.queryInt("offset", default: 0, range: 0...Int(Int32.max))
         var status: Event.Status?
         if let raw = query.get("status") {
             guard let parsed = Event.Status(rawValue: raw.uppercased()) else {
@@ -58,27 +72,21 @@ struct EventRoutes {
             status = parsed
         }
         let eventType = query.get("event_type")
-        if let eventType, !EventTypeFilter.isValidPattern(eventType) || eventType == "*" {
+        if let eventType, eventType == "*" || !EventTypeFilter.isValidPattern(eventType) {
             throw APIError.invalid("event_type", "must be an event type name or a prefix.* wildcard")
         }
+        let endpointID = query.get("endpoint_id")
+        if let endpointID, endpointID.isEmpty || endpointID.count > 64 {
+            throw APIError.invalid("endpoint_id", "must be an endpoint id (1–64 characters)")
+        }
         let page = try await switchboard.events(EventQuery(
-            tenant: key.tenantID, limit: try request.queryInt("limit", default: 50, range: 1...100),
-            offset: try request.queryInt("offset", default: 0, range: 0...Int(Int32.max)), endpointID: query.get("endpoint_id"),
-            status: status, eventType: eventType))
-        return JSONCoding.response(.ok, EventPage(events: page.items.map(EventSummaryDTO.init), total: page.total,
-                                                  limit: try request.queryInt("limit", default: 50, range: 1...100),
-                                                  offset: try request.queryInt("offset", default: 0, range: 0...Int(Int32.max))))
-    }
-
-    struct EventPage: Encodable {
-        var events: [EventSummaryDTO]
-        var total: Int
-        var limit: Int
-        var offset: Int
+            tenant: key.tenantID, limit: limit, offset: offset, endpointID: endpointID, status: status, eventType: eventType))
+        return JSONCoding.response(.ok, EventPageDTO(events: page.items.map(EventSummaryDTO.init), total: page.total, limit: limit, offset: offset))
     }
 }
 
 extension HTTPField.Name {
     static let idempotencyKey = HTTPField.Name("Idempotency-Key")!
+    /// Set to `true` on a publish answered from an earlier request with the same key.
     static let idempotentReplayed = HTTPField.Name("Idempotent-Replayed")!
 }

@@ -1,0 +1,65 @@
+import Foundation
+import Logging
+import ServiceLifecycle
+import SwitchboardCore
+
+/// Settings of the operator console.
+public struct ConsoleOptions: Sendable {
+    /// Hide and refuse the actions (replay, retry, disable/enable, rotate secret).
+    public var readOnly: Bool
+    /// Where the HTTP API listens, shown in the header (e.g. `127.0.0.1:8080`).
+    public var listenAddress: String
+    /// What the store is, shown in the header (e.g. `sqlite ./switchboard.db`).
+    public var storeDescription: String
+    /// Where the console logs the actions it performs and the loads that fail. Route it to
+    /// a file: nothing may write to the terminal while the console owns it.
+    public var logger: Logger
+
+    public init(
+        readOnly: Bool = false, listenAddress: String = "", storeDescription: String = "",
+        logger: Logger = Logger(label: "switchboard.console")
+    ) {
+        self.readOnly = readOnly
+        self.listenAddress = listenAddress
+        self.storeDescription = storeDescription
+        self.logger = logger
+    }
+}
+
+/// The live terminal operator console.
+public enum Console {
+    /// Takes over the terminal and runs the console over `switchboard` until the operator
+    /// quits (`q`, Ctrl-C) or the task is cancelled; the terminal is restored in every case,
+    /// and on a crash signal too.
+    ///
+    /// Standard input and output must be a terminal (else ``ConsoleError`` is thrown before
+    /// anything is drawn). While it runs, nothing else may write to standard output or
+    /// standard error. Ctrl-C is read as a key; SIGTERM and SIGINT sent to the process are
+    /// left to whoever traps them (a `ServiceGroup` cancels this task); when nobody does,
+    /// the console restores the terminal before the process dies of them.
+    public static func run(switchboard: Switchboard, options: ConsoleOptions) async throws {
+        try await ConsoleRuntime(
+            operations: SwitchboardOperations(switchboard: switchboard), feed: switchboard.feed,
+            terminal: CursesTerminal(), options: options
+        ).run()
+    }
+}
+
+/// The console as a `Service` for a `ServiceGroup`: it ends on graceful shutdown, and
+/// returns when the operator quits. Add it with `successTerminationBehavior:
+/// .gracefullyShutdownGroup` so that quitting the console stops the dispatcher too.
+public struct ConsoleService: Service {
+    let switchboard: Switchboard
+    let options: ConsoleOptions
+
+    public init(switchboard: Switchboard, options: ConsoleOptions) {
+        self.switchboard = switchboard
+        self.options = options
+    }
+
+    public func run() async throws {
+        try await cancelWhenGracefulShutdown {
+            try await Console.run(switchboard: switchboard, options: options)
+        }
+    }
+}

@@ -1,0 +1,142 @@
+import Foundation
+import Logging
+import SwitchboardCore
+
+/// Owns the console's loop: takes the terminal's keys, the change feed and a 10 Hz tick,
+/// runs them through the ``Reducer``, runs the effects against the dispatcher, and
+/// renders. Everything it renders goes to the ``TerminalSession``; it never writes to
+/// standard output itself.
+///
+/// Redraws: at once after a key or a resize; otherwise at most once per tick (10 a second),
+/// with every feed change since the last tick applied as one batch. A frame identical to
+/// the previous one is not sent.
+struct ConsoleRuntime: Sendable {
+    let operations: any ConsoleOperations
+    let feed: ChangeFeed
+    let terminal: any TerminalSession
+    let options: ConsoleOptions
+    var timeZone: TimeZone = .current
+    var tickInterval: Duration = .milliseconds(100)
+
+    private enum Message: Sendable {
+        case terminal(TerminalEvent)
+        case terminalEnded
+        case tick
+        case input(Input)
+    }
+
+    /// Runs until the operator quits, the terminal goes away or the task is cancelled;
+    /// the terminal is given back in every case before it returns.
+    func run() async throws {
+        let (inbox, sink) = AsyncStream.makeStream(of: Message.self, bufferingPolicy: .unbounded)
+        let subscription = feed.subscribe()
+        let buffer = ChangeBuffer()
+        let executor = EffectExecutor(operations: operations, logger: options.logger)
+        let terminal = self.terminal
+        let tickInterval = self.tickInterval
+        terminal.start()
+        var failure: ConsoleError?
+        await withDiscardingTaskGroup { group in
+            group.addTask {
+                for await event in terminal.events { sink.yield(.terminal(event)) }
+                sink.yield(.terminalEnded)
+            }
+            group.addTask {
+                for await change in subscription.changes { buffer.append(change) }
+            }
+            group.addTask {
+                while !Task.isCancelled {
+                    try? await Task.sleep(for: tickInterval)
+                    sink.yield(.tick)
+                }
+            }
+            var loop = Loop(runtime: self)
+            for await message in inbox {
+                var effects: [Effect] = []
+                switch message {
+                case .terminal(.ready(let capabilities)):
+                    effects = loop.start(capabilities)
+                case .terminal(.failed(let message)):
+                    failure = ConsoleError(message)
+                case .terminal(.closed), .terminalEnded:
+                    loop.quit = true
+                case .terminal(.key(let key)):
+                    effects = loop.apply(.key(key), renderNow: true)
+                case .terminal(.resize(let size)):
+                    effects = loop.apply(.resize(size), renderNow: true)
+                case .tick:
+                    let (changes, bufferDropped) = buffer.drain()
+                    effects = loop.tick(changes: changes, dropped: subscription.dropped + bufferDropped)
+                case .input(let input):
+                    effects = loop.apply(input, renderNow: false)
+                }
+                for effect in effects {
+                    switch effect {
+                    case .quit:
+                        loop.quit = true
+                    case .load(let request):
+                        group.addTask { sink.yield(.input(await executor.load(request))) }
+                    case .perform(let action):
+                        group.addTask { sink.yield(.input(await executor.perform(action))) }
+                    }
+                }
+                if loop.quit || failure != nil { break }
+            }
+            group.cancelAll()
+        }
+        subscription.cancel()
+        terminal.stop()
+        await terminal.waitUntilStopped()
+        if let failure { throw failure }
+    }
+
+    /// The loop's state: the console state once the terminal is ready, and the last frame.
+    private struct Loop {
+        let runtime: ConsoleRuntime
+        var state: ConsoleState?
+        var lastFrame: Frame?
+        var dirty = false
+        var quit = false
+
+        mutating func start(_ capabilities: TerminalCapabilities) -> [Effect] {
+            var initial = ConsoleState(
+                readOnly: runtime.options.readOnly, listenAddress: runtime.options.listenAddress,
+                storeDescription: runtime.options.storeDescription, size: capabilities.size, now: runtime.operations.now())
+            initial.glyphs = capabilities.unicode ? .unicode : .ascii
+            initial.timeZone = runtime.timeZone
+            state = initial
+            let effects = apply(.tick(initial.now), renderNow: true)
+            return effects
+        }
+
+        mutating func apply(_ input: Input, renderNow: Bool) -> [Effect] {
+            guard var current = state else { return [] }
+            let effects = Reducer.reduce(&current, input)
+            state = current
+            if current.isQuitting { quit = true }
+            dirty = true
+            if renderNow { render() }
+            return effects
+        }
+
+        mutating func tick(changes: [Change], dropped: Int) -> [Effect] {
+            guard state != nil else { return [] }
+            var effects: [Effect] = []
+            if !changes.isEmpty || dropped > (state?.droppedChanges ?? 0) {
+                effects += apply(.changes(changes, dropped: dropped), renderNow: false)
+            }
+            effects += apply(.tick(runtime.operations.now()), renderNow: false)
+            if dirty { render() }
+            return effects
+        }
+
+        mutating func render() {
+            guard let state, !quit else { return }
+            dirty = false
+            let frame = FrameRenderer.render(ScreenBuilder.build(state))
+            guard frame != lastFrame else { return }
+            lastFrame = frame
+            runtime.terminal.present(frame)
+        }
+    }
+}

@@ -1,0 +1,167 @@
+import SwitchboardCore
+
+/// The rows each pane lists after its filter: shared by the reducer (bounds, selection)
+/// and the view builders (what is drawn), so both always agree.
+extension ConsoleState {
+    /// Number of rows `pane` lists.
+    func rowCount(_ pane: Pane) -> Int {
+        switch pane {
+        case .endpoints: visibleEndpoints().count
+        case .events: eventsListing().count
+        case .attempts: attemptRows().count
+        case .retryQueue: visibleRetryQueue().count
+        }
+    }
+
+    /// The id of row `index` of `pane`, when it is loaded.
+    func rowID(_ pane: Pane, at index: Int) -> String? {
+        switch pane {
+        case .endpoints:
+            let rows = visibleEndpoints()
+            return rows.indices.contains(index) ? rows[index].id : nil
+        case .events:
+            return eventsListing().event(at: index)?.id
+        case .attempts:
+            let rows = attemptRows()
+            return rows.indices.contains(index) ? rows[index].id : nil
+        case .retryQueue:
+            let rows = visibleRetryQueue()
+            return rows.indices.contains(index) ? rows[index].id : nil
+        }
+    }
+
+    /// Index of the row with `id` in `pane`, when it is listed.
+    func rowIndex(_ pane: Pane, id: String) -> Int? {
+        switch pane {
+        case .endpoints: visibleEndpoints().firstIndex { $0.id == id }
+        case .events: eventsListing().index(of: id)
+        case .attempts: attemptRows().firstIndex { $0.id == id }
+        case .retryQueue: visibleRetryQueue().firstIndex { $0.id == id }
+        }
+    }
+
+    // MARK: Endpoints
+
+    func visibleEndpoints() -> [Endpoint] {
+        let filter = filter(.endpoints)
+        guard !filter.isEmpty else { return endpoints }
+        return endpoints.filter { endpoint in
+            let status = EndpointStatus(endpoint)
+            return filter.matchesStatus(status.word)
+                && filter.matchesEndpoint(id: endpoint.id, name: endpoint.name)
+                && (filter.eventType.map { endpoint.subscribes(to: $0) } ?? true)
+                && filter.matchesTerms([endpoint.id, endpoint.name, endpoint.url, endpoint.tenantID, status.word, endpoint.description])
+        }
+    }
+
+    // MARK: Events
+
+    /// The events pane's rows: the store-side window, or, with free text in the filter,
+    /// the loaded rows that contain it.
+    struct EventsListing {
+        let count: Int
+        private let filtered: [Event]?
+        private let events: EventsState
+
+        init(events: EventsState, filter: FilterQuery) {
+            self.events = events
+            if filter.hasFreeText {
+                let rows = events.rows.filter { event in
+                    filter.matchesTerms([event.id, event.eventType, event.status.rawValue, event.tenantID, event.origin.rawValue])
+                }
+                filtered = rows
+                count = rows.count
+            } else {
+                filtered = nil
+                count = events.total
+            }
+        }
+
+        func event(at index: Int) -> Event? {
+            if let filtered { return filtered.indices.contains(index) ? filtered[index] : nil }
+            return events.event(at: index)
+        }
+
+        func index(of id: String) -> Int? {
+            if let filtered { return filtered.firstIndex { $0.id == id } }
+            return events.index(of: id)
+        }
+
+        /// Whether rows come from the store window (and can page) rather than a local filter.
+        var isWindowed: Bool { filtered == nil }
+    }
+
+    func eventsListing() -> EventsListing {
+        EventsListing(events: events, filter: filter(.events))
+    }
+
+    /// The selected event, when its row is loaded.
+    var selectedEvent: Event? {
+        eventsListing().event(at: cursor(.events).selection)
+    }
+
+    // MARK: Attempts
+
+    /// The inspected event's deliveries (by endpoint name), each followed by its attempts.
+    func attemptRows() -> [AttemptsRow] {
+        guard let detail = inspectedDetail, detail.event.id == inspected?.id else { return [] }
+        let filter = filter(.attempts)
+        let attemptsByDelivery = Dictionary(grouping: detail.attempts, by: \.deliveryID)
+        let deliveries = detail.deliveries.sorted { lhs, rhs in
+            let left = endpoint(id: lhs.endpointID)?.name ?? lhs.endpointID
+            let right = endpoint(id: rhs.endpointID)?.name ?? rhs.endpointID
+            return (left, lhs.id) < (right, rhs.id)
+        }
+        var rows: [AttemptsRow] = []
+        for delivery in deliveries {
+            let attempts = (attemptsByDelivery[delivery.id] ?? []).sorted { $0.number < $1.number }
+            if !filter.isEmpty {
+                let name = endpoint(id: delivery.endpointID)?.name
+                let outcomes = attempts.map { $0.statusCode.map(String.init) ?? $0.errorClass ?? "" }
+                let statusMatches = filter.status == nil || filter.matchesStatus(delivery.state.rawValue)
+                    || outcomes.contains { $0.lowercased().hasPrefix(filter.status ?? "") }
+                guard statusMatches,
+                    filter.matchesEndpoint(id: delivery.endpointID, name: name),
+                    filter.matchesTerms([delivery.id, delivery.endpointID, name ?? "", delivery.state.rawValue, delivery.lastError ?? ""] + outcomes)
+                else { continue }
+            }
+            rows.append(.delivery(delivery))
+            rows.append(contentsOf: attempts.map(AttemptsRow.attempt))
+        }
+        return rows
+    }
+
+    /// The delivery of the attempts pane's selected row.
+    var selectedAttemptsDelivery: Delivery? {
+        let rows = attemptRows()
+        let index = cursor(.attempts).selection
+        guard rows.indices.contains(index) else { return nil }
+        let deliveryID = rows[index].deliveryID
+        return inspectedDetail?.deliveries.first { $0.id == deliveryID }
+    }
+
+    // MARK: Retry queue
+
+    func visibleRetryQueue() -> [Delivery] {
+        let filter = filter(.retryQueue)
+        guard !filter.isEmpty else { return retryQueue }
+        return retryQueue.filter { delivery in
+            let name = endpoint(id: delivery.endpointID)?.name
+            return filter.matchesStatus(delivery.state.rawValue)
+                && filter.matchesEndpoint(id: delivery.endpointID, name: name)
+                && filter.matchesTerms([delivery.id, delivery.eventID, delivery.endpointID, name ?? "", delivery.state.rawValue, delivery.lastError ?? ""])
+        }
+    }
+
+    var selectedRetryDelivery: Delivery? {
+        let rows = visibleRetryQueue()
+        let index = cursor(.retryQueue).selection
+        return rows.indices.contains(index) ? rows[index] : nil
+    }
+
+    var selectedEndpoint: Endpoint? {
+        let rows = visibleEndpoints()
+        let index = cursor(.endpoints).selection
+        return rows.indices.contains(index) ? rows[index] : nil
+    }
+}

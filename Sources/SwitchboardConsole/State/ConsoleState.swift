@@ -1,0 +1,79 @@
+import Foundation
+import SwitchboardCore
+
+/// Everything the console knows: what the operator is doing (focus, cursors, filters,
+/// modal, detail view) and the data loaded from the dispatcher.
+///
+/// It changes only through ``Reducer/reduce(_:_:)``; views are pure functions of it.
+struct ConsoleState: Sendable {
+    // MARK: Setup
+
+    var readOnly: Bool
+    var listenAddress: String
+    var storeDescription: String
+    var size: TerminalSize
+    /// The clock's time at the last tick.
+    var now: Date
+    /// Box drawing and state glyphs: UTF-8, or ASCII when the locale is not UTF-8.
+    var glyphs: Glyphs = .unicode
+    /// The zone times are shown in.
+    var timeZone: TimeZone = .current
+
+    // MARK: Interaction
+
+    var focus: Pane = .events
+    var cursors: [Pane: ListCursor] = [:]
+    var filters: [Pane: FilterQuery] = [:]
+    var modal: Modal?
+    var detail: DetailState?
+    var flash: Flash?
+    var isQuitting = false
+    /// The pane whose selection picks the event the attempts pane shows (events or retry queue).
+    var inspectionSource: Pane = .events
+
+    // MARK: Data
+
+    var endpoints: [Endpoint] = []
+    var health: [String: EndpointHealthBoard.Snapshot] = [:]
+    var gauges: StoreGauges?
+    var events = EventsState()
+    /// Delivery states per event id, for "ok/total".
+    var tallies: [String: DeliveryTally] = [:]
+    /// Event ids whose tallies were asked for and have not arrived.
+    var talliesRequested: Set<String> = []
+    /// The event the attempts pane shows.
+    var inspected: EventRef?
+    /// Its deliveries and attempts, once loaded.
+    var inspectedDetail: EventDetail?
+    var retryQueue: [Delivery] = []
+    var rates = RateMeter()
+    var sync = SyncState()
+    /// Changes the feed lost so far (a subscriber that falls behind).
+    var droppedChanges = 0
+    /// Messages of the last failed loads, by kind, shown in the panes.
+    var loadErrors: [DataKind: String] = [:]
+
+    init(readOnly: Bool = false, listenAddress: String = "", storeDescription: String = "", size: TerminalSize, now: Date) {
+        self.readOnly = readOnly
+        self.listenAddress = listenAddress
+        self.storeDescription = storeDescription
+        self.size = size
+        self.now = now
+    }
+
+    /// The cursor of `pane`.
+    func cursor(_ pane: Pane) -> ListCursor { cursors[pane] ?? ListCursor() }
+
+    /// The filter of `pane`.
+    func filter(_ pane: Pane) -> FilterQuery { filters[pane] ?? FilterQuery("") }
+
+    /// Endpoints by id, for naming deliveries.
+    func endpoint(id: String) -> Endpoint? { endpoints.first { $0.id == id } }
+
+    /// Distinct tenants among the endpoints: columns show the tenant when there are several.
+    var showsTenants: Bool {
+        guard let first = endpoints.first?.tenantID else { return false }
+        return endpoints.contains { $0.tenantID != first }
+            || events.rows.contains { $0.tenantID != first }
+    }
+}

@@ -1,0 +1,81 @@
+import Foundation
+import SwitchboardCore
+
+/// A key as the console understands it, independent of curses.
+enum Key: Sendable, Hashable {
+    /// A printable character.
+    case character(Character)
+    /// Ctrl with a letter, lowercase: `.control("c")` is Ctrl-C.
+    case control(Character)
+    case enter, escape, tab, backTab, backspace, delete
+    case up, down, left, right, pageUp, pageDown, home, end
+}
+
+/// Everything that can change the console's state.
+enum Input: Sendable {
+    case key(Key)
+    case resize(TerminalSize)
+    /// Time passed: expire flashes, schedule loads that are due.
+    case tick(Date)
+    /// Changes from the feed since the last batch; `dropped` is the feed's running count of
+    /// changes this subscriber lost.
+    case changes([Change], dropped: Int)
+    /// A load finished.
+    case loaded(DataResult)
+    /// An operator action finished.
+    case completed(ActionOutcome)
+}
+
+/// Data the console asked for.
+enum DataRequest: Sendable, Hashable {
+    case endpoints
+    case health
+    case gauges
+    case events(EventsWindowRequest)
+    case retryQueue(limit: Int)
+    case eventDetail(EventRef)
+    /// Delivery states of these events (for rows loaded from the store).
+    case tallies([EventRef])
+
+    var kind: DataKind {
+        switch self {
+        case .endpoints: .endpoints
+        case .health: .health
+        case .gauges: .gauges
+        case .events: .events
+        case .retryQueue: .retryQueue
+        case .eventDetail: .eventDetail
+        case .tallies: .tallies
+        }
+    }
+}
+
+/// What a load brought back.
+enum DataResult: Sendable {
+    case endpoints([Endpoint])
+    case health([String: EndpointHealthBoard.Snapshot])
+    case gauges(StoreGauges)
+    case events(EventsWindowRequest, Page<Event>)
+    case retryQueue([Delivery])
+    case eventDetail(EventRef, EventDetail)
+    case tallies([String: DeliveryTally], requested: [EventRef])
+    /// The load failed with a message safe to show.
+    case failed(DataRequest, String)
+}
+
+/// What an operator action did.
+enum ActionOutcome: Sendable {
+    case replayed(original: EventRef, result: PublishResult, endpointNames: [String])
+    case retried(Delivery, endpointName: String)
+    case endpointChanged(Endpoint)
+    case secretRotated(Endpoint)
+    case failed(OperatorAction, String)
+}
+
+/// What the reducer asks the runtime to do.
+enum Effect: Sendable, Hashable {
+    case load(DataRequest)
+    case perform(OperatorAction)
+    /// Leave the console and restore the terminal.
+    case quit
+}

@@ -1,0 +1,104 @@
+import SwitchboardCore
+
+/// Keys while a modal is open: help, the filter prompt, confirmations and the secret.
+extension Reducer {
+    static func handleModalKey(_ key: Key, _ modal: Modal, _ state: inout ConsoleState) -> [Effect] {
+        switch modal {
+        case .help:
+            state.modal = nil
+            return []
+        case .filter(let prompt):
+            return handleFilterKey(key, prompt, &state)
+        case .confirm(let confirmation):
+            state.modal = nil
+            if key == .character("y") || key == .character("Y") {
+                return perform(confirmation.action, &state)
+            }
+            flash("Cancelled: \(confirmation.action.verb) not done, nothing changed", .info, &state)
+            return []
+        case .typedConfirm(var confirmation):
+            switch key {
+            case .escape:
+                state.modal = nil
+                flash("Cancelled: secret not rotated", .info, &state)
+            case .enter:
+                if confirmation.typed == confirmation.expected {
+                    state.modal = nil
+                    return perform(confirmation.action, &state)
+                }
+                confirmation.mismatch = true
+                state.modal = .typedConfirm(confirmation)
+            case .backspace, .delete:
+                if !confirmation.typed.isEmpty { confirmation.typed.removeLast() }
+                confirmation.mismatch = false
+                state.modal = .typedConfirm(confirmation)
+            case .control("u"):
+                confirmation.typed = ""
+                confirmation.mismatch = false
+                state.modal = .typedConfirm(confirmation)
+            case .character(let character) where confirmation.typed.count < 256:
+                confirmation.typed.append(character)
+                confirmation.mismatch = false
+                state.modal = .typedConfirm(confirmation)
+            default:
+                break
+            }
+            return []
+        case .secret:
+            if key == .enter || key == .escape || key == .character("q") {
+                state.modal = nil
+            }
+            return []
+        }
+    }
+
+    // MARK: Filter
+
+    private static func handleFilterKey(_ key: Key, _ prompt: FilterPrompt, _ state: inout ConsoleState) -> [Effect] {
+        var prompt = prompt
+        switch key {
+        case .escape:
+            state.modal = nil
+            return setFilter("", for: prompt.pane, &state)
+        case .enter:
+            state.modal = nil
+            return []
+        case .backspace, .delete:
+            guard !prompt.text.isEmpty else { return [] }
+            prompt.text.removeLast()
+        case .control("u"):
+            prompt.text = ""
+        case .control("w"):
+            let trimmed = prompt.text.reversed().drop { $0 == " " }.drop { $0 != " " }
+            prompt.text = String(trimmed.reversed())
+        case .character(let character) where prompt.text.count < 200:
+            prompt.text.append(character)
+        default:
+            return []
+        }
+        state.modal = .filter(prompt)
+        return setFilter(prompt.text, for: prompt.pane, &state)
+    }
+
+    /// Applies `text` as the filter of `pane` as it is typed: local filtering at once, and
+    /// for the events pane a new window from the store when the store-side part changed.
+    static func setFilter(_ text: String, for pane: Pane, _ state: inout ConsoleState) -> [Effect] {
+        let previous = state.filter(pane)
+        let query = FilterQuery(text)
+        guard query != previous else { return [] }
+        state.filters[pane] = query.isEmpty && text.isEmpty ? nil : query
+        var effects: [Effect] = []
+        if pane == .events {
+            let storeSideChanged = previous.eventType != query.eventType || previous.eventStatus != query.eventStatus
+                || resolvedEndpointID(previous, state) != resolvedEndpointID(query, state)
+            if storeSideChanged {
+                state.events.unseen = 0
+                state.cursors[.events] = ListCursor()
+                effects += requestEvents(paneOffset: 0, &state)
+            }
+        }
+        reanchor(pane, &state)
+        if pane == .events || pane == .retryQueue { effects += refreshInspected(&state) }
+        return effects
+    }
+}

@@ -1,0 +1,60 @@
+import SwitchboardCore
+
+/// Pane 2: the live event stream, newest first.
+enum EventsPaneBuilder {
+    static func build(_ state: ConsoleState, layout: Layout) -> PaneModel {
+        let glyphs = state.glyphs
+        let listing = state.eventsListing()
+        let cursor = state.cursor(.events)
+        let height = layout.listHeight(for: .events)
+        var columns = [
+            Column(title: "time", width: .fixed(8), priority: 70),
+            Column(title: "id", width: .fixed(10), priority: 60),
+            Column(title: "type", width: .flex(min: 10, weight: 3), priority: 100),
+            Column(title: "status", width: .fixed(11), priority: 90),
+            Column(title: "ok", width: .fixed(5), alignRight: true, priority: 80),
+        ]
+        let tenants = state.showsTenants
+        if tenants { columns.insert(Column(title: "tenant", width: .flex(min: 6, weight: 1), priority: 10), at: 2) }
+        let visible = cursor.top..<min(listing.count, cursor.top + height)
+        let rows: [RowModel] = visible.map { index in
+            guard let event = listing.event(at: index) else { return .banner([Span("  " + glyphs.ellipsis, .muted)]) }
+            var cells = [
+                Span(Format.clock(event.createdAt, timeZone: state.timeZone), .muted),
+                Span(Format.shortID(event.id, ellipsis: glyphs.ellipsis)),
+                Span(event.eventType),
+                StatusStyle.event(event.status, glyphs),
+                tally(state.tallies[event.id], glyphs),
+            ]
+            if tenants { cells.insert(Span(event.tenantID, .muted), at: 2) }
+            return .cells(cells)
+        }
+        var badges: [Span] = []
+        if state.events.following {
+            badges.append(Span("\(glyphs.following) following", .ok))
+        } else {
+            badges.append(Span("\(glyphs.frozen) frozen", .warning))
+            if state.events.unseen > 0 { badges.append(Span("+\(state.events.unseen) new", .badge)) }
+        }
+        if let filter = state.filters[.events] { badges.append(Span("/" + filter.text, .key)) }
+        let message: Span? =
+            if let error = state.loadErrors[.events], listing.count == 0 { Span("Could not load events: \(error)", .error) }
+            else if !state.events.loaded && listing.count == 0 { Span("Loading…", .muted) }
+            else if listing.count == 0 && state.filters[.events] != nil { Span("No event matches the filter (Esc clears it)", .muted) }
+            else if listing.count == 0 { Span("No events yet: publish one with POST /v1/events", .muted) }
+            else { nil }
+        return PaneModel(
+            pane: .events, rect: layout.rect(for: .events), focused: state.focus == .events, badges: badges,
+            position: PaneBuilding.position(cursor.selection, count: listing.count), columns: columns, rows: rows,
+            selected: visible.contains(cursor.selection) ? cursor.selection - cursor.top : nil, message: message)
+    }
+
+    /// "ok/total" deliveries: green when all succeeded, red when some failed.
+    private static func tally(_ tally: DeliveryTally?, _ glyphs: Glyphs) -> Span {
+        guard let tally else { return Span(glyphs.ellipsis, .muted) }
+        let text = "\(tally.succeeded)/\(tally.total)"
+        if tally.failed > 0 { return Span(text, .error) }
+        if tally.succeeded == tally.total { return Span(text, .ok) }
+        return Span(text, .plain)
+    }
+}

@@ -1,0 +1,124 @@
+import SwitchboardCore
+
+/// Builds the ``ScreenModel`` of a state: the pure view function.
+enum ScreenBuilder {
+    static func build(_ state: ConsoleState) -> ScreenModel {
+        let layout = Layout(size: state.size)
+        let body: ScreenModel.Body
+        var overlay: OverlayModel?
+        if layout.arrangement == .tooSmall {
+            body = .tooSmall(TooSmallModel(current: state.size, needed: Layout.minimum))
+        } else if let detail = state.detail {
+            body = .detail(detailModel(detail, state: state, layout: layout))
+        } else {
+            let panes = layout.visiblePanes(focus: state.focus).map { pane(for: $0, state: state, layout: layout) }
+            body = .panes(tabs: layout.arrangement == .tabbed ? tabs(state) : nil, panes: panes)
+        }
+        if layout.arrangement != .tooSmall { overlay = overlayModel(state) }
+        return ScreenModel(
+            layout: layout, glyphs: state.glyphs, header: header(state), body: body, footer: footer(state), overlay: overlay)
+    }
+
+    static func pane(for pane: Pane, state: ConsoleState, layout: Layout) -> PaneModel {
+        switch pane {
+        case .endpoints: EndpointsPaneBuilder.build(state, layout: layout)
+        case .events: EventsPaneBuilder.build(state, layout: layout)
+        case .attempts: AttemptsPaneBuilder.build(state, layout: layout)
+        case .retryQueue: RetryPaneBuilder.build(state, layout: layout)
+        }
+    }
+
+    // MARK: Header
+
+    static func header(_ state: ConsoleState) -> HeaderModel {
+        let rates = state.rates.rates(at: state.now)
+        var left = [HeaderModel.Segment(spans: [Span(" switchboard ", .brand)], priority: 100)]
+        if state.readOnly { left.append(.init(spans: [Span(" READ-ONLY ", .badge)], priority: 95)) }
+        if !state.listenAddress.isEmpty { left.append(.init(spans: [Span(" " + state.listenAddress, .header)], priority: 60)) }
+        if !state.storeDescription.isEmpty { left.append(.init(spans: [Span(" " + state.storeDescription, .header)], priority: 30)) }
+        left.append(.init(spans: [Span(" ev/s " + Format.rate(rates.events), .header)], priority: 90))
+        left.append(.init(spans: [Span(" att/s " + Format.rate(rates.attempts), .header)], priority: 85))
+        if let gauges = state.gauges {
+            left.append(.init(spans: [Span(" queue \(gauges.queueDepth)", .header)], priority: 80))
+            if gauges.pausedDeliveries > 0 { left.append(.init(spans: [Span(" paused \(gauges.pausedDeliveries)", .header)], priority: 40)) }
+            left.append(.init(spans: [Span(" disabled \(gauges.disabledEndpoints)", gauges.disabledEndpoints > 0 ? .badge : .header)], priority: 75))
+        }
+        if state.droppedChanges > 0 { left.append(.init(spans: [Span(" resynced", .header)], priority: 20)) }
+        return HeaderModel(left: left, right: [Span(Format.clock(state.now, timeZone: state.timeZone) + " ", .header)])
+    }
+
+    // MARK: Tabs
+
+    static func tabs(_ state: ConsoleState) -> [TabModel] {
+        Pane.allCases.map { pane in
+            var badge: String?
+            if pane == .events && !state.events.following && state.events.unseen > 0 { badge = "+\(state.events.unseen)" }
+            if pane == .endpoints {
+                let failing = state.endpoints.filter { EndpointStatus($0) == .failing }.count
+                if failing > 0 { badge = "\(state.glyphs.failing)\(failing)" }
+            }
+            return TabModel(pane: pane, label: "\(pane.rawValue) \(pane.title)", badge: badge, focused: pane == state.focus)
+        }
+    }
+
+    // MARK: Detail
+
+    static func detailModel(_ detail: DetailState, state: ConsoleState, layout: Layout) -> DetailModel {
+        let lines = DetailContent.lines(for: detail.target, state: state, width: layout.detailTextWidth)
+        let height = layout.detailTextHeight
+        let start = max(0, min(detail.scroll, lines.count))
+        let visible = Array(lines[start..<min(lines.count, start + height)])
+        let position = lines.count <= height ? "" : "\(start + 1)-\(start + visible.count)/\(lines.count)"
+        return DetailModel(title: DetailContent.title(for: detail.target, state: state), lines: visible, position: position)
+    }
+
+    // MARK: Footer
+
+    static func footer(_ state: ConsoleState) -> FooterModel {
+        switch state.modal {
+        case .filter(let prompt):
+            return .prompt(label: "/", text: prompt.text, hint: "  type:order.* status:failed endpoint:name text  \(state.glyphs.enter) keep  Esc clear")
+        case .confirm:
+            return .hints([KeyHint(key: "y", label: "confirm"), KeyHint(key: "n Esc", label: "cancel")])
+        case .typedConfirm:
+            return .hints([KeyHint(key: state.glyphs.enter, label: "confirm"), KeyHint(key: "Esc", label: "cancel")])
+        case .secret:
+            return .hints([KeyHint(key: "\(state.glyphs.enter) Esc", label: "close (the secret is not shown again)")])
+        case .help:
+            return .hints([KeyHint(key: "any key", label: "close help")])
+        case nil:
+            if let flash = state.flash { return .flash(flash.message, flash.kind) }
+            return .hints(KeyHints.footer(for: state))
+        }
+    }
+
+    // MARK: Overlay
+
+    static func overlayModel(_ state: ConsoleState) -> OverlayModel? {
+        switch state.modal {
+        case .help:
+            return .help(title: "Keys", sections: KeyHints.help(for: state))
+        case .confirm(let confirmation):
+            return .dialog(DialogModel(title: confirmation.title, lines: confirmation.lines.map { [Span($0, .modal)] }))
+        case .typedConfirm(let confirmation):
+            return .dialog(
+                DialogModel(
+                    title: confirmation.title, lines: confirmation.lines.map { [Span($0, .modal)] }, input: confirmation.typed,
+                    error: confirmation.mismatch ? "That is not the endpoint's name; type it exactly." : nil))
+        case .secret(let reveal):
+            return .dialog(
+                DialogModel(
+                    title: "New secret",
+                    lines: [
+                        [Span("The new secret of \(reveal.endpointName) (\(reveal.endpointID)):", .modal)],
+                        [],
+                        [Span(reveal.secret.reveal(), .secret)],
+                        [],
+                        [Span("Copy it now: it is shown only this once.", .modal)],
+                        [Span(reveal.graceNote.prefix(1).uppercased() + reveal.graceNote.dropFirst() + ".", .muted)],
+                    ]))
+        case .filter, nil:
+            return nil
+        }
+    }
+}
