@@ -31,7 +31,8 @@ struct SwitchboardApp: Sendable {
         let dispatcher = DeliveryDispatcher(switchboard: switchboard, httpClient: httpClient, logger: logger)
         let api = buildApplication(
             switchboard: switchboard,
-            options: APIOptions(host: settings.host, port: settings.port, publicBaseURL: settings.publicBaseURL),
+            options: APIOptions(
+                host: settings.host, port: settings.port, publicBaseURL: settings.publicBaseURL, telemetry: Telemetry.bootstrap()),
             logger: logger)
         return SwitchboardApp(settings: settings, switchboard: switchboard, dispatcher: dispatcher, httpClient: httpClient, api: api)
     }
