@@ -4,7 +4,7 @@ the panes with their colours (tmux capture-pane -e) and renders them to PNG with
 
     .venv/bin/pip install pillow && .venv/bin/python scripts/screenshots.py
 
-Writes screenshots/console.png, screenshots/help.png and screenshots/attempt-detail.png.
+Writes screenshots/console.png, screenshots/help.png and screenshots/event-detail.png.
 """
 import os
 import re
@@ -126,7 +126,7 @@ def main():
         session.keys("2")
         session.keys("Enter")
         time.sleep(1)
-        render(session.screen(ansi=True), os.path.join(out, "attempt-detail.png"))
+        render(session.screen(ansi=True), os.path.join(out, "event-detail.png"))
         session.keys("Escape")
         session.keys("q")
     finally:

@@ -160,11 +160,16 @@ public final class DeliveryDispatcher: Service, Sendable {
             return
         }
         switchboard.feed.publish(.attemptRecorded(attempt, delivery: machine.state))
-        if case .disable(let reason, _) = endpointChange {
+        let healthFlipped: Bool
+        switch endpointChange {
+        case .succeeded: healthFlipped = endpoint.failingSince != nil
+        case .failed: healthFlipped = endpoint.failingSince == nil
+        case .disable(let reason, _):
+            healthFlipped = true
             logger.warning("endpoint disabled automatically", metadata: ["endpoint": "\(endpoint.id)", "reason": "\(reason)"])
-            if let updated = try? await switchboard.store.endpoint(id: endpoint.id, tenant: endpoint.tenantID) {
-                switchboard.feed.publish(.endpointChanged(updated))
-            }
+        }
+        if healthFlipped, let updated = try? await switchboard.store.endpoint(id: endpoint.id, tenant: endpoint.tenantID) {
+            switchboard.feed.publish(.endpointChanged(updated))
         }
     }
 }
