@@ -111,6 +111,27 @@ struct DeliveryDispatcherTests {
         }
     }
 
+    @Test("an endpoint failing with no success for the configured window is disabled as failing")
+    func autoDisableAfterFailingWindow() async throws {
+        var configuration = DispatchHarness.testing
+        configuration.autoDisableAfter = 4
+        try await DispatchHarness.with(configuration: configuration) { harness in
+            let endpoint = try await harness.endpoint("/fail")
+            let published = try await harness.publish()
+            try await harness.waitForDelivery(published.deliveries[0].id, toBe: .scheduled)
+            let failing = try await harness.switchboard.endpoint(id: endpoint.id, tenant: .defaultTenant)
+            #expect(failing.enabled && failing.failingSince == harness.clock.now())
+
+            harness.clock.advance(by: 5)
+            try await harness.waitUntil("the endpoint to be disabled") {
+                try await !harness.switchboard.endpoint(id: endpoint.id, tenant: .defaultTenant).enabled
+            }
+            let disabled = try await harness.switchboard.endpoint(id: endpoint.id, tenant: .defaultTenant)
+            #expect(disabled.disabledReason == "failing")
+            #expect(try await harness.delivery(published.deliveries[0].id).state == .paused, "its retry waits, nothing is dropped")
+        }
+    }
+
     @Test("bearer endpoints receive the secret as a bearer token and no signature")
     func bearerDelivery() async throws {
         try await DispatchHarness.with { harness in
