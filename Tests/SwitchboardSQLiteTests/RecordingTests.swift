@@ -137,7 +137,7 @@ struct RecordingTests {
     @Test("a retry recorded after the endpoint was disabled is paused instead of scheduled")
     func retryOfDisabledEndpointIsPaused() async throws {
         try await F.with { fixture in
-            var endpoint = try await fixture.endpoint()
+            let endpoint = try await fixture.endpoint()
             let published = try await fixture.publish(to: [endpoint], at: F.at(0))
             _ = try await fixture.claim(at: F.at(1))
             try await fixture.setEnabledFlag(endpoint, false)

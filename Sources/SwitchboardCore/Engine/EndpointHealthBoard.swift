@@ -64,11 +64,6 @@ public final class EndpointHealthBoard: Sendable {
         _ = windows.withLock { $0.removeValue(forKey: endpointID) }
     }
 
-    /// Attempts in flight to `endpointID` right now.
-    public func inFlight(endpointID: String) -> Int {
-        windows.withLock { $0[endpointID]?.inFlight ?? 0 }
-    }
-
     /// The figures of every endpoint seen since start.
     public func snapshot() -> [String: Snapshot] {
         windows.withLock { all in

@@ -63,9 +63,6 @@ public final class Switchboard: Sendable {
         }
     }
 
-    /// Wakes the dispatcher so due deliveries are claimed now instead of at the next poll.
-    public func wakeDispatcher() { wakeSignal.wake() }
-
     /// Runs a store call, turning store failures into ``SwitchboardError``s safe to show.
     func storeCall<T>(_ body: () async throws -> T) async throws(SwitchboardError) -> T {
         do {

@@ -32,14 +32,6 @@ public enum Identifier {
         return encodeCrockford(bytes)
     }
 
-    /// Whether `value` is `prefix_` followed by a well-formed ULID.
-    public static func isValid(_ value: String, prefix: Prefix) -> Bool {
-        let expected = prefix.rawValue + "_"
-        guard value.hasPrefix(expected) else { return false }
-        let body = value.utf8.dropFirst(expected.utf8.count)
-        return body.count == 26 && body.allSatisfy { alphabet.contains($0) }
-    }
-
     private static func encodeCrockford(_ bytes: [UInt8]) -> String {
         // 128 bits → 26 characters of 5 bits, the first one carrying only 3 bits.
         var high = UInt64(0), low = UInt64(0)

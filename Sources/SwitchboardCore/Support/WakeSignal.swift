@@ -8,6 +8,4 @@ final class WakeSignal: Sendable {
     }
 
     func wake() { continuation.yield() }
-
-    func finish() { continuation.finish() }
 }
