@@ -35,10 +35,20 @@ public struct APIOptions: Sendable {
         self.streamKeepAliveInterval = streamKeepAliveInterval
         self.streamMaxDroppedChanges = max(0, streamMaxDroppedChanges)
     }
+
+    /// ``publicBaseURL`` without a trailing slash, or `http://host:port` (loopback when bound
+    /// to every interface).
+    public var resolvedPublicBaseURL: String {
+        if let publicBaseURL, !publicBaseURL.isEmpty {
+            return publicBaseURL.hasSuffix("/") ? String(publicBaseURL.dropLast()) : publicBaseURL
+        }
+        let reachable = host == "0.0.0.0" || host == "::" ? "127.0.0.1" : host
+        return "http://\(reachable.contains(":") ? "[\(reachable)]" : reachable):\(port)"
+    }
 }
 
 /// The router with every route of the API: the public ones (`/healthz`, `/metrics`,
-/// `/openapi.yaml`) and the `/v1` group, which requires an API key.
+/// `/openapi.yaml`, `/in/{slug}`) and the `/v1` and `/e` groups, which require an API key.
 ///
 /// Tests drive it with HummingbirdTesting's `.router` mode; ``buildApplication(switchboard:options:logger:)``
 /// serves it.
@@ -50,6 +60,9 @@ public func buildRouter(switchboard: Switchboard, options: APIOptions) -> Router
     HealthRoutes(switchboard: switchboard).register(on: router)
     MetricsRoutes(switchboard: switchboard, telemetry: options.telemetry).register(on: router)
     OpenAPIRoutes().register(on: router)
+    let ingest = IngestRoutes(switchboard: switchboard)
+    ingest.registerPublic(on: router)
+    ingest.registerDirect(on: router.group("e").add(middleware: AuthMiddleware(switchboard: switchboard)))
 
     let v1 = router.group("v1").add(middleware: AuthMiddleware(switchboard: switchboard))
     EndpointRoutes(switchboard: switchboard).register(on: v1)
@@ -58,6 +71,7 @@ public func buildRouter(switchboard: Switchboard, options: APIOptions) -> Router
     APIKeyRoutes(switchboard: switchboard).register(on: v1)
     UsageRoutes(switchboard: switchboard).register(on: v1)
     StreamRoutes(switchboard: switchboard, options: options).register(on: v1)
+    SourceRoutes(switchboard: switchboard, baseURL: options.resolvedPublicBaseURL).register(on: v1)
 
     routeTable.load(router.routes.map { (method: $0.method, path: $0.path) })
     return router

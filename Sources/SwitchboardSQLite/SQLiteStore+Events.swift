@@ -12,6 +12,7 @@ extension SQLiteStore {
     ///   is inserted: the outcome is `.duplicate` with the stored event and its deliveries when
     ///   the request hashes are equal, `.idempotencyConflict` otherwise. Earlier items of the
     ///   same batch count.
+    /// - An event that came in through a source (origin `source`) counts as received by it.
     /// - Otherwise each delivery is stored `pending` when its endpoint is enabled and `paused`
     ///   when it is disabled, as read inside the transaction; a delivery whose endpoint no longer
     ///   exists in the tenant is skipped. A pending delivery without a due date is due at the
@@ -65,13 +66,18 @@ extension SQLiteStore {
         try db.cachedStatement(
             sql: """
                 INSERT INTO events (id, tenant_id, event_type, payload, origin, status, idempotency_key, request_hash,
-                replay_of, source_id, correlation_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                replay_of, source_id, correlation_id, source_headers, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """
         ).execute(arguments: [
             inserted.id, inserted.tenantID, inserted.eventType, inserted.payload, inserted.origin.rawValue,
             inserted.status.rawValue, inserted.idempotencyKey, item.requestHash, inserted.replayOf, inserted.sourceID,
-            inserted.correlationID, inserted.createdAt.unixSeconds,
+            inserted.correlationID, Rows.json(inserted.sourceHeaders), inserted.createdAt.unixSeconds,
         ])
+        if let sourceID = inserted.sourceID, inserted.origin == .source {
+            try db.cachedStatement(
+                sql: "UPDATE sources SET events_received = events_received + 1, last_received_at = ? WHERE id = ? AND tenant_id = ?"
+            ).execute(arguments: [inserted.createdAt.unixSeconds, sourceID, inserted.tenantID])
+        }
         let insertDelivery = try db.cachedStatement(
             sql: """
                 INSERT INTO deliveries (id, tenant_id, event_id, endpoint_id, state, attempt_count, next_attempt_at,

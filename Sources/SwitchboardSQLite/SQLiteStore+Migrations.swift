@@ -9,6 +9,9 @@ extension SQLiteStore {
             try db.execute(sql: v1Tables)
             try db.execute(sql: v1Indexes)
         }
+        migrator.registerMigration("v2-sources") { db in
+            try db.execute(sql: v2Sources)
+        }
         return migrator
     }
 
@@ -136,5 +139,35 @@ extension SQLiteStore {
         CREATE INDEX attempts_by_delivery ON attempts(delivery_id, number);
         CREATE INDEX attempts_by_event ON attempts(event_id, created_at);
         CREATE INDEX attempts_by_tenant_time ON attempts(tenant_id, created_at);
+        """
+
+    /// Inbound sources, the provider headers forwarded with their events, and the indexes
+    /// of per-source listings and retention.
+    private static let v2Sources = """
+        CREATE TABLE sources (
+            id TEXT NOT NULL PRIMARY KEY,
+            tenant_id TEXT NOT NULL,
+            name TEXT NOT NULL,
+            provider TEXT NOT NULL,
+            signing_secret TEXT NOT NULL,
+            previous_signing_secret TEXT,
+            previous_secret_expires_at REAL,
+            slug TEXT NOT NULL UNIQUE,
+            hmac_options TEXT NOT NULL,            -- JSON object (GenericHMACOptions)
+            retention_days INTEGER,
+            events_received INTEGER NOT NULL DEFAULT 0,
+            rejected_count INTEGER NOT NULL DEFAULT 0,
+            last_rejection_reason TEXT,
+            last_rejected_at REAL,
+            last_received_at REAL,
+            created_at REAL NOT NULL,
+            updated_at REAL NOT NULL
+        ) STRICT;
+        -- sources(tenant:), oldest first.
+        CREATE INDEX sources_by_tenant ON sources(tenant_id, created_at);
+
+        ALTER TABLE events ADD COLUMN source_headers TEXT NOT NULL DEFAULT '{}';   -- JSON object of strings
+        -- events(_:) of one source, newest first.
+        CREATE INDEX events_by_source ON events(source_id, created_at) WHERE source_id IS NOT NULL;
         """
 }

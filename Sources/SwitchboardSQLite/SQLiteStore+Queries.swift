@@ -64,6 +64,10 @@ extension SQLiteStore {
                 arguments += [type]
             }
         }
+        if let sourceID = query.sourceID {
+            conditions.append("source_id = ?")
+            arguments += [sourceID]
+        }
         if let endpointID = query.endpointID {
             conditions.append("id IN (SELECT event_id FROM deliveries WHERE endpoint_id = ?)")
             arguments += [endpointID]

@@ -15,11 +15,13 @@ enum ChangeDTO {
         case .eventStatusChanged: "event.status"
         case .endpointChanged: "endpoint.updated"
         case .endpointDeleted: "endpoint.deleted"
+        case .sourceChanged: "source.updated"
+        case .sourceDeleted: "source.deleted"
         }
     }
 
-    /// The JSON data of `change`, on one line.
-    static func data(of change: Change) -> Data {
+    /// The JSON data of `change`, on one line; source ingest URLs start with `baseURL`.
+    static func data(of change: Change, baseURL: String) -> Data {
         switch change {
         case .eventPublished(let event, let deliveries):
             JSONCoding.encode(EventPublished(event: EventSummaryDTO(event), deliveries: deliveries.map { DeliveryDTO($0) }))
@@ -32,6 +34,10 @@ enum ChangeDTO {
         case .endpointChanged(let endpoint):
             JSONCoding.encode(EndpointDTO(endpoint))
         case .endpointDeleted(let id, _):
+            JSONCoding.encode(EndpointDeleted(id: id))
+        case .sourceChanged(let source):
+            JSONCoding.encode(SourceDTO(source, baseURL: baseURL))
+        case .sourceDeleted(let id, _):
             JSONCoding.encode(EndpointDeleted(id: id))
         }
     }

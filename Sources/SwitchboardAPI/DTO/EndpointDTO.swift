@@ -15,6 +15,7 @@ struct EndpointDTO: Encodable {
     var failingSince: Date?
     var maxConcurrency: Int
     var headers: [String: String]
+    var sourceIds: [String]
     var createdAt: Date
     var updatedAt: Date
     var secret: String?
@@ -33,6 +34,7 @@ struct EndpointDTO: Encodable {
         failingSince = endpoint.failingSince
         maxConcurrency = endpoint.maxConcurrency
         headers = endpoint.headers
+        sourceIds = endpoint.sourceIDs
         createdAt = endpoint.createdAt
         updatedAt = endpoint.updatedAt
         secret = revealingSecret ? endpoint.secret.reveal() : nil
@@ -41,7 +43,7 @@ struct EndpointDTO: Encodable {
 
     enum CodingKeys: String, CodingKey {
         case id, name, url, description, eventTypes, auth, enabled, disabledReason, disabledAt, failingSince
-        case maxConcurrency, headers, createdAt, updatedAt, secret, previousSecretExpiresAt
+        case maxConcurrency, headers, sourceIds, createdAt, updatedAt, secret, previousSecretExpiresAt
     }
 
     func encode(to encoder: any Encoder) throws {
@@ -58,6 +60,7 @@ struct EndpointDTO: Encodable {
         try container.encode(failingSince, forKey: .failingSince)
         try container.encode(maxConcurrency, forKey: .maxConcurrency)
         try container.encode(headers, forKey: .headers)
+        try container.encode(sourceIds, forKey: .sourceIds)
         try container.encode(createdAt, forKey: .createdAt)
         try container.encode(updatedAt, forKey: .updatedAt)
         try container.encodeIfPresent(secret, forKey: .secret)

@@ -8,6 +8,7 @@ struct EventSummaryDTO: Encodable {
     var status: String
     var origin: String
     var replayOf: String?
+    var sourceId: String?
     var idempotencyKey: String?
     var createdAt: Date
 
@@ -17,12 +18,13 @@ struct EventSummaryDTO: Encodable {
         status = event.status.rawValue
         origin = event.origin.rawValue
         replayOf = event.replayOf
+        sourceId = event.sourceID
         idempotencyKey = event.idempotencyKey
         createdAt = event.createdAt
     }
 
     enum CodingKeys: String, CodingKey {
-        case id, eventType, status, origin, replayOf, idempotencyKey, createdAt
+        case id, eventType, status, origin, replayOf, sourceId, idempotencyKey, createdAt
     }
 
     func encode(to encoder: any Encoder) throws {
@@ -32,6 +34,7 @@ struct EventSummaryDTO: Encodable {
         try container.encode(status, forKey: .status)
         try container.encode(origin, forKey: .origin)
         try container.encode(replayOf, forKey: .replayOf)
+        try container.encode(sourceId, forKey: .sourceId)
         try container.encode(idempotencyKey, forKey: .idempotencyKey)
         try container.encode(createdAt, forKey: .createdAt)
     }

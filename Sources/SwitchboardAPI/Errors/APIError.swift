@@ -61,6 +61,7 @@ public struct APIError: HTTPResponseError, Sendable {
                 case .validation: .unprocessableContent
                 case .badRequest: .badRequest
                 case .notFound: .notFound
+                case .unauthorized: .unauthorized
                 case .conflict: .conflict
                 case .tooLarge: .contentTooLarge
                 case .unavailable: .serviceUnavailable

@@ -58,18 +58,23 @@ struct EndpointRoutes {
     private func create(_ request: Request, _ context: SwitchboardRequestContext) async throws -> Response {
         let key = try context.require(.write)
         let body = try await RequestBody.read(request, limit: Self.bodyLimit)
+        let endpoint = try await switchboard.createEndpoint(try Self.draft(from: body), tenant: key.tenantID)
+        return JSONCoding.response(.created, EndpointDTO(endpoint, revealingSecret: true))
+    }
+
+    /// The endpoint a create body describes (also the body of `POST /v1/sources/{id}/destinations`).
+    static func draft(from body: RequestBody) throws -> EndpointDraft {
         let url = try body.requiredString("url")
-        let draft = EndpointDraft(
+        return EndpointDraft(
             id: try body.string("id"),
-            name: try body.string("name") ?? Self.defaultName(for: url),
+            name: try body.string("name") ?? defaultName(for: url),
             url: url,
             description: try body.string("description") ?? "",
             eventTypes: try eventTypes(in: body) ?? [],
             authMode: try body.enumValue("auth", Endpoint.AuthMode.self) ?? .signature,
             headers: try body.stringMap("headers") ?? [:],
+            sourceIDs: try body.strings("source_ids") ?? [],
             maxConcurrency: try body.int("max_concurrency"))
-        let endpoint = try await switchboard.createEndpoint(draft, tenant: key.tenantID)
-        return JSONCoding.response(.created, EndpointDTO(endpoint, revealingSecret: true))
     }
 
     /// `PATCH /v1/endpoints/{id}`: only the fields present change.
@@ -78,14 +83,15 @@ struct EndpointRoutes {
         let body = try await RequestBody.read(request, limit: Self.bodyLimit)
         let patch = EndpointPatch(
             name: try body.string("name"), url: try body.string("url"), description: try body.string("description"),
-            eventTypes: try eventTypes(in: body), authMode: try body.enumValue("auth", Endpoint.AuthMode.self),
-            headers: try body.stringMap("headers"), maxConcurrency: try body.int("max_concurrency"))
+            eventTypes: try Self.eventTypes(in: body), authMode: try body.enumValue("auth", Endpoint.AuthMode.self),
+            headers: try body.stringMap("headers"), sourceIDs: try body.strings("source_ids"),
+            maxConcurrency: try body.int("max_concurrency"))
         let endpoint = try await switchboard.updateEndpoint(id: try context.id, tenant: key.tenantID, patch: patch)
         return JSONCoding.response(.ok, EndpointDTO(endpoint))
     }
 
     /// `event_types` and its alias `subscribed_events`; when both are given, both count.
-    private func eventTypes(in body: RequestBody) throws -> [String]? {
+    private static func eventTypes(in body: RequestBody) throws -> [String]? {
         let primary = try body.strings("event_types")
         guard let alias = try body.strings("subscribed_events") else { return primary }
         do {

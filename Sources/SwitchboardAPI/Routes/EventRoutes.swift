@@ -58,7 +58,7 @@ struct EventRoutes {
         return SHA256.hash(data: hashed).map { String(format: "%02x", $0) }.joined()
     }
 
-    /// `GET /v1/events?limit&offset&endpoint_id&status&event_type`, newest first.
+    /// `GET /v1/events?limit&offset&endpoint_id&source_id&status&event_type`, newest first.
     private func list(_ request: Request, _ context: SwitchboardRequestContext) async throws -> Response {
         let key = try context.require(.read)
         let query = request.uri.queryParameters
@@ -79,8 +79,13 @@ struct EventRoutes {
         if let endpointID, endpointID.isEmpty || endpointID.count > 64 {
             throw APIError.invalid("endpoint_id", "must be an endpoint id (1–64 characters)")
         }
+        let sourceID = query.get("source_id")
+        if let sourceID, sourceID.isEmpty || sourceID.count > 64 {
+            throw APIError.invalid("source_id", "must be a source id (1–64 characters)")
+        }
         let page = try await switchboard.events(EventQuery(
-            tenant: key.tenantID, limit: limit, offset: offset, endpointID: endpointID, status: status, eventType: eventType))
+            tenant: key.tenantID, limit: limit, offset: offset, endpointID: endpointID, sourceID: sourceID, status: status,
+            eventType: eventType))
         return JSONCoding.response(.ok, EventPageDTO(events: page.items.map(EventSummaryDTO.init), total: page.total, limit: limit, offset: offset))
     }
 }

@@ -26,7 +26,8 @@ struct StreamRoutes {
                 ? nil : try request.queryInt("max_events", default: 1, range: 1...1_000_000)
             let session = StreamSession(
                 feed: switchboard.feed, tenant: key.tenantID, bufferSize: options.streamBufferSize,
-                keepAlive: options.streamKeepAliveInterval, maxDropped: options.streamMaxDroppedChanges, maxEvents: maxEvents)
+                keepAlive: options.streamKeepAliveInterval, maxDropped: options.streamMaxDroppedChanges, maxEvents: maxEvents,
+                baseURL: options.resolvedPublicBaseURL)
             let headers: HTTPFields = [
                 .contentType: "text/event-stream; charset=utf-8", .cacheControl: "no-cache", .accelBuffering: "no",
             ]
@@ -43,6 +44,8 @@ struct StreamSession: Sendable {
     let keepAlive: Duration
     let maxDropped: Int
     let maxEvents: Int?
+    /// Base of the source ingest URLs in `source.updated` events.
+    let baseURL: String
 
     private enum Frame: Sendable {
         case change(Change)
@@ -88,7 +91,7 @@ struct StreamSession: Sendable {
                     case .keepAlive:
                         try await writer.write(ByteBuffer(string: ": keep-alive\n\n"))
                     case .change(let change):
-                        try await writer.write(Self.event(ChangeDTO.name(of: change), ChangeDTO.data(of: change)))
+                        try await writer.write(Self.event(ChangeDTO.name(of: change), ChangeDTO.data(of: change, baseURL: baseURL)))
                         sent += 1
                     }
                     if let maxEvents, sent >= maxEvents { break }

@@ -96,6 +96,8 @@ extension Reducer {
                 state.health[id] = nil
                 reanchor(.endpoints, &state)
                 state.sync.markDirty(.gauges, .retryQueue)
+            case .sourceChanged, .sourceDeleted:
+                break  // Shown by the sources view (being added).
             }
         }
         state.rates.record(events: published, attempts: attempts, at: state.now)

@@ -13,6 +13,9 @@ public enum Change: Sendable, Hashable {
     /// An endpoint was created, updated, enabled, disabled or had its secret rotated.
     case endpointChanged(Endpoint)
     case endpointDeleted(id: String, tenantID: TenantID)
+    /// A source was created, updated, rotated, received an event or refused a request.
+    case sourceChanged(Source)
+    case sourceDeleted(id: String, tenantID: TenantID)
 
     /// The tenant the change belongs to.
     public var tenantID: TenantID {
@@ -23,6 +26,8 @@ public enum Change: Sendable, Hashable {
         case .eventStatusChanged(let change): change.tenantID
         case .endpointChanged(let endpoint): endpoint.tenantID
         case .endpointDeleted(_, let tenantID): tenantID
+        case .sourceChanged(let source): source.tenantID
+        case .sourceDeleted(_, let tenantID): tenantID
         }
     }
 }

@@ -37,12 +37,15 @@ public struct Event: Sendable, Hashable, Identifiable {
     /// The inbound source the event came from.
     public var sourceID: String?
     public var correlationID: String?
+    /// Provider headers of an inbound request worth forwarding (lower-case names), sent on as
+    /// `x-switchboard-source-<name>`.
+    public var sourceHeaders: [String: String]
     public var createdAt: Date
 
     public init(
         id: String, tenantID: TenantID, eventType: String, payload: Data, origin: Origin = .api,
         status: Status = .queued, idempotencyKey: String? = nil, replayOf: String? = nil,
-        sourceID: String? = nil, correlationID: String? = nil, createdAt: Date
+        sourceID: String? = nil, correlationID: String? = nil, sourceHeaders: [String: String] = [:], createdAt: Date
     ) {
         self.id = id
         self.tenantID = tenantID
@@ -54,6 +57,7 @@ public struct Event: Sendable, Hashable, Identifiable {
         self.replayOf = replayOf
         self.sourceID = sourceID
         self.correlationID = correlationID
+        self.sourceHeaders = sourceHeaders
         self.createdAt = createdAt
     }
 

@@ -8,8 +8,11 @@ public struct Source: Sendable, Hashable, Identifiable {
     public var tenantID: TenantID
     public var name: String
     public var provider: SourceProvider
-    /// The secret the provider signs with.
+    /// The secret the provider signs with; empty for the `none` provider.
     public var signingSecret: Secret
+    /// The secret before the last rotation, still accepted until ``previousSecretExpiresAt``.
+    public var previousSigningSecret: Secret?
+    public var previousSecretExpiresAt: Date?
     /// The unguessable last path component of the public ingest URL `/in/<slug>`.
     public var slug: String
     /// Settings of the generic `hmac-sha256` provider.
@@ -26,8 +29,8 @@ public struct Source: Sendable, Hashable, Identifiable {
     public var updatedAt: Date
 
     public init(
-        id: String, tenantID: TenantID, name: String, provider: SourceProvider, signingSecret: Secret, slug: String,
-        hmacOptions: GenericHMACOptions = GenericHMACOptions(), retentionDays: Int? = nil, eventsReceived: Int = 0,
+        id: String, tenantID: TenantID, name: String, provider: SourceProvider, signingSecret: Secret, previousSigningSecret: Secret? = nil,
+        previousSecretExpiresAt: Date? = nil, slug: String, hmacOptions: GenericHMACOptions = GenericHMACOptions(), retentionDays: Int? = nil, eventsReceived: Int = 0,
         rejectedCount: Int = 0, lastRejectionReason: String? = nil, lastRejectedAt: Date? = nil, lastReceivedAt: Date? = nil,
         createdAt: Date, updatedAt: Date
     ) {
@@ -36,6 +39,8 @@ public struct Source: Sendable, Hashable, Identifiable {
         self.name = name
         self.provider = provider
         self.signingSecret = signingSecret
+        self.previousSigningSecret = previousSigningSecret
+        self.previousSecretExpiresAt = previousSecretExpiresAt
         self.slug = slug
         self.hmacOptions = hmacOptions
         self.retentionDays = retentionDays
@@ -48,9 +53,15 @@ public struct Source: Sendable, Hashable, Identifiable {
         self.updatedAt = updatedAt
     }
 
-    /// The verifier for requests to this source.
-    public var verifier: InboundVerifier {
-        InboundVerifier(provider: provider, secret: signingSecret, options: hmacOptions)
+    /// The secrets accepted at `now`: the current one, then the previous one while its grace lasts.
+    public func verificationSecrets(at now: Date) -> [Secret] {
+        guard let previousSigningSecret, let expiry = previousSecretExpiresAt, expiry > now else { return [signingSecret] }
+        return [signingSecret, previousSigningSecret]
+    }
+
+    /// The verifier for requests to this source arriving at `now`.
+    public func verifier(at now: Date) -> InboundVerifier {
+        InboundVerifier(provider: provider, secrets: verificationSecrets(at: now), options: hmacOptions)
     }
 
     /// A new slug: `in_` and 24 random base62 characters (about 143 bits).

@@ -16,7 +16,8 @@ struct FanOut: Sendable {
             let event = Event(
                 id: Identifier.make(.event, at: now), tenantID: request.tenantID, eventType: request.eventType,
                 payload: request.payload, origin: request.origin, idempotencyKey: request.idempotencyKey,
-                replayOf: request.replayOf, sourceID: request.sourceID, correlationID: request.correlationID, createdAt: now)
+                replayOf: request.replayOf, sourceID: request.sourceID, correlationID: request.correlationID,
+                sourceHeaders: request.sourceHeaders, createdAt: now)
             let targets = (endpointsByTenant[request.tenantID] ?? []).filter { endpoint in
                 if let only = request.endpointIDs { return only.contains(endpoint.id) }
                 if let sourceID = request.sourceID {

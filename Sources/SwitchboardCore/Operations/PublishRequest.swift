@@ -13,13 +13,15 @@ public struct PublishRequest: Sendable, Hashable {
     public var replayOf: String?
     public var sourceID: String?
     public var correlationID: String?
+    /// Provider headers to forward with an inbound source's event.
+    public var sourceHeaders: [String: String]
     /// When set, fan out only to these endpoints (still only to subscribed ones for API events).
     public var endpointIDs: [String]?
 
     public init(
         tenantID: TenantID, eventType: String, payload: Data, idempotencyKey: String? = nil, requestHash: String? = nil,
         origin: Event.Origin = .api, replayOf: String? = nil, sourceID: String? = nil, correlationID: String? = nil,
-        endpointIDs: [String]? = nil
+        sourceHeaders: [String: String] = [:], endpointIDs: [String]? = nil
     ) {
         self.tenantID = tenantID
         self.eventType = eventType
@@ -30,6 +32,7 @@ public struct PublishRequest: Sendable, Hashable {
         self.replayOf = replayOf
         self.sourceID = sourceID
         self.correlationID = correlationID
+        self.sourceHeaders = sourceHeaders
         self.endpointIDs = endpointIDs
     }
 }

@@ -5,6 +5,7 @@ extension Switchboard {
     /// secret is shown.
     public func createEndpoint(_ draft: EndpointDraft, tenant: TenantID) async throws(SwitchboardError) -> Endpoint {
         try draft.validate()
+        try await checkSourcesExist(draft.sourceIDs, tenant: tenant)
         let now = clock.now()
         let endpoint = Endpoint(
             id: draft.id ?? Identifier.make(.endpoint, at: now), tenantID: tenant, name: draft.name, url: draft.url,
@@ -34,12 +35,23 @@ extension Switchboard {
 
     public func updateEndpoint(id: String, tenant: TenantID, patch: EndpointPatch) async throws(SwitchboardError) -> Endpoint {
         try patch.validate()
+        if let sourceIDs = patch.sourceIDs { try await checkSourcesExist(sourceIDs, tenant: tenant) }
         var endpoint = patch.applied(to: try await endpoint(id: id, tenant: tenant))
         endpoint.updatedAt = clock.now()
         let updated = endpoint
         try await storeCall { try await store.updateEndpoint(updated) }
         feed.publish(.endpointChanged(updated))
         return updated
+    }
+
+    /// Throws a validation error naming the first id that is not a source of `tenant`.
+    private func checkSourcesExist(_ ids: [String], tenant: TenantID) async throws(SwitchboardError) {
+        guard !ids.isEmpty else { return }
+        guard ids.count <= 64 else { throw .invalid("source_ids", "at most 64 entries") }
+        let known = Set(try await sources(tenant: tenant).map(\.id))
+        if let unknown = ids.first(where: { !known.contains($0) }) {
+            throw .invalid("source_ids", "no source \(unknown.prefix(64)) in this tenant")
+        }
     }
 
     /// Deletes the endpoint; its unfinished deliveries are cancelled.

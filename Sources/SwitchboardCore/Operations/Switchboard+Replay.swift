@@ -16,7 +16,7 @@ extension Switchboard {
             PublishRequest(
                 tenantID: tenant, eventType: original.eventType, payload: original.payload, origin: .replay,
                 replayOf: original.id, sourceID: original.sourceID, correlationID: original.correlationID,
-                endpointIDs: endpointIDs))
+                sourceHeaders: original.sourceHeaders, endpointIDs: endpointIDs))
         try await storeCall { try await store.setEventStatus(id: original.id, tenant: tenant, status: .replayed) }
         feed.publish(.eventStatusChanged(EventStatusChange(eventID: original.id, tenantID: tenant, status: .replayed)))
         return result

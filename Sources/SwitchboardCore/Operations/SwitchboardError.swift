@@ -9,6 +9,8 @@ public struct SwitchboardError: Error, Sendable, Hashable, CustomStringConvertib
         case badRequest
         /// No such resource in the caller's tenant (404).
         case notFound
+        /// The request's signature did not verify (401). The message stays generic.
+        case unauthorized
         /// The resource exists, or the request conflicts with an earlier one (409).
         case conflict
         /// The payload is too large (413).

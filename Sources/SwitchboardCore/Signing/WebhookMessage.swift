@@ -59,6 +59,12 @@ public struct WebhookMessage: Sendable, Hashable {
         if let correlationID = event.correlationID {
             headers.append(("x-switchboard-correlation-id", correlationID))
         }
+        if let sourceID = event.sourceID {
+            headers.append(("x-switchboard-source-id", sourceID))
+        }
+        for (name, value) in event.sourceHeaders.sorted(by: { $0.key < $1.key }) {
+            headers.append(("x-switchboard-source-\(name.lowercased())", value))
+        }
         for (name, value) in endpoint.headers.sorted(by: { $0.key < $1.key }) {
             headers.append((name.lowercased(), value))
         }

@@ -33,14 +33,15 @@ public struct InboundVerifier: Sendable {
     }
 
     public let provider: SourceProvider
-    public let secret: Secret
+    /// Every secret in force; a signature made with any of them verifies.
+    public let secrets: [Secret]
     public let options: GenericHMACOptions
     /// Largest accepted clock difference for timestamped schemes.
     public let tolerance: TimeInterval
 
-    public init(provider: SourceProvider, secret: Secret, options: GenericHMACOptions = GenericHMACOptions(), tolerance: TimeInterval = 300) {
+    public init(provider: SourceProvider, secrets: [Secret], options: GenericHMACOptions = GenericHMACOptions(), tolerance: TimeInterval = 300) {
         self.provider = provider
-        self.secret = secret
+        self.secrets = secrets
         self.options = options
         self.tolerance = tolerance
     }
@@ -57,7 +58,14 @@ public struct InboundVerifier: Sendable {
         }
     }
 
-    private var secretBytes: Data { Data(secret.reveal().utf8) }
+    public init(provider: SourceProvider, secret: Secret, options: GenericHMACOptions = GenericHMACOptions(), tolerance: TimeInterval = 300) {
+        self.init(provider: provider, secrets: [secret], options: options, tolerance: tolerance)
+    }
+
+    /// Whether `signature` is the HMAC of `message` under any secret in force.
+    private func matches(_ signature: Data, over message: Data) -> Bool {
+        secrets.contains { Self.isValid(signature, over: message, key: Data($0.reveal().utf8)) }
+    }
 
     private func verifyStripe(_ request: Request, now: Date) throws(Failure) -> Verified {
         guard let header = request.headers["stripe-signature"] else { throw Failure(reason: "missing Stripe-Signature header") }
@@ -74,7 +82,7 @@ public struct InboundVerifier: Sendable {
         try checkFreshness(timestamp, now: now)
         var signed = Data("\(timestamp).".utf8)
         signed.append(request.body)
-        guard signatures.contains(where: { Self.isValid($0, over: signed, key: secretBytes) }) else {
+        guard signatures.contains(where: { matches($0, over: signed) }) else {
             throw Failure(reason: "no v1 signature matches (wrong secret or altered body)")
         }
         let body = JSONValue.parse(request.body)
@@ -88,7 +96,7 @@ public struct InboundVerifier: Sendable {
         guard header.hasPrefix("sha256="), let signature = Data(hex: String(header.dropFirst(7))) else {
             throw Failure(reason: "malformed X-Hub-Signature-256 header")
         }
-        guard Self.isValid(signature, over: request.body, key: secretBytes) else { throw Failure(reason: "signature does not match (wrong secret or altered body)") }
+        guard matches(signature, over: request.body) else { throw Failure(reason: "signature does not match (wrong secret or altered body)") }
         guard let event = request.headers["x-github-event"], !event.isEmpty else { throw Failure(reason: "missing X-GitHub-Event header") }
         var type = event
         if case .string(let action)? = JSONValue.parse(request.body)?["action"] { type += ".\(action)" }
@@ -102,7 +110,7 @@ public struct InboundVerifier: Sendable {
         guard let signature = Data(base64Encoded: header.trimmingCharacters(in: .whitespaces)) else {
             throw Failure(reason: "malformed X-Shopify-Hmac-Sha256 header")
         }
-        guard Self.isValid(signature, over: request.body, key: secretBytes) else { throw Failure(reason: "signature does not match (wrong secret or altered body)") }
+        guard matches(signature, over: request.body) else { throw Failure(reason: "signature does not match (wrong secret or altered body)") }
         guard let topic = request.headers["x-shopify-topic"], !topic.isEmpty else { throw Failure(reason: "missing X-Shopify-Topic header") }
         return Verified(
             eventType: topic.replacingOccurrences(of: "/", with: "."), dedupeKey: request.headers["x-shopify-webhook-id"],
@@ -117,14 +125,14 @@ public struct InboundVerifier: Sendable {
         try checkFreshness(timestamp, now: now)
         var signed = Data("\(id).\(timestamp).".utf8)
         signed.append(request.body)
-        let key = WebhookSigner.keyBytes(of: secret)
+        let keys = secrets.map(WebhookSigner.keyBytes(of:))
         let candidates = header.split(separator: " ").compactMap { entry -> Data? in
             let parts = entry.split(separator: ",", maxSplits: 1)
             guard parts.count == 2, parts[0] == "v1" else { return nil }
             return Data(base64Encoded: String(parts[1]))
         }
         guard !candidates.isEmpty else { throw Failure(reason: "malformed webhook-signature header: no v1 entry") }
-        guard candidates.contains(where: { Self.isValid($0, over: signed, key: key) }) else {
+        guard candidates.contains(where: { candidate in keys.contains { Self.isValid(candidate, over: signed, key: $0) } }) else {
             throw Failure(reason: "no v1 signature matches (wrong secret or altered body)")
         }
         return Verified(eventType: try bodyType(request.body, keys: ["type"]) ?? "unknown", dedupeKey: id, forwardedHeaders: pick(request, ["webhook-id"]))
@@ -136,7 +144,7 @@ public struct InboundVerifier: Sendable {
         if value.hasPrefix("sha256=") { value.removeFirst(7) }
         let decoded = options.encoding == .hex ? Data(hex: value) : Data(base64Encoded: value)
         guard let signature = decoded else { throw Failure(reason: "malformed \(options.signatureHeader) header: not \(options.encoding.rawValue)") }
-        guard Self.isValid(signature, over: request.body, key: secretBytes) else { throw Failure(reason: "signature does not match (wrong secret or altered body)") }
+        guard matches(signature, over: request.body) else { throw Failure(reason: "signature does not match (wrong secret or altered body)") }
         let fromHeader = options.eventTypeHeader.flatMap { request.headers[$0.lowercased()] }
         let type = try bodyType(request.body, keys: ["type", "event_type"]) ?? fromHeader ?? "unknown"
         return Verified(eventType: type, dedupeKey: options.idHeader.flatMap { request.headers[$0.lowercased()] }, forwardedHeaders: [:])

@@ -41,6 +41,23 @@ public protocol Store: Sendable {
     /// Deletes the endpoint and cancels its unfinished deliveries; `false` when absent.
     func deleteEndpoint(id: String, tenant: TenantID, at date: Date) async throws -> Bool
 
+    // MARK: Sources
+
+    /// Throws ``StoreError/conflict(_:)`` when the id or slug is taken.
+    func insertSource(_ source: Source) async throws
+    func source(id: String, tenant: TenantID) async throws -> Source?
+    /// The source with this ingest slug, in any tenant.
+    func source(slug: String) async throws -> Source?
+    /// Sources of `tenant` (every tenant's when `nil`), oldest first.
+    func sources(tenant: TenantID?) async throws -> [Source]
+    /// Writes the configuration of the stored source with the same id and tenant (name,
+    /// secrets, options, retention; never its counters); throws ``StoreError/notFound(_:)``.
+    func updateSource(_ source: Source) async throws
+    /// Deletes the source; its stored events stay until retention removes them. `false` when absent.
+    func deleteSource(id: String, tenant: TenantID) async throws -> Bool
+    /// Counts a refused inbound request and keeps its reason; returns the source as stored.
+    func recordSourceRejection(id: String, reason: String, at date: Date) async throws -> Source?
+
     // MARK: Publishing
 
     /// Inserts a batch of events with their deliveries in one transaction.
@@ -50,7 +67,7 @@ public protocol Store: Sendable {
     /// the same tenant created at or after its ``NewEvent/idempotencyWindowStart`` is not
     /// inserted: the outcome is ``InsertOutcome/duplicate(_:)`` when the request hash matches
     /// and ``InsertOutcome/idempotencyConflict`` otherwise. One item's outcome never fails the
-    /// others.
+    /// others. Inserting an event with a ``Event/sourceID`` counts it as received by the source.
     func insertEvents(_ batch: [NewEvent]) async throws -> [InsertOutcome]
 
     // MARK: Reading events, deliveries and attempts
@@ -105,6 +122,14 @@ public protocol Store: Sendable {
     ) async throws -> [Delivery]
     /// Sets an event's status (used to mark a replayed original `REPLAYED`).
     func setEventStatus(id: String, tenant: TenantID, status: Event.Status) async throws
+
+    // MARK: Retention
+
+    /// Deletes up to `request.limit` expired events with their deliveries and attempts, oldest
+    /// first, in one short transaction. An event expires when it is older than its source's
+    /// retention (the default for events without a source or with no source setting) and none
+    /// of its deliveries is pending, in flight, scheduled or paused.
+    func purgeExpiredEvents(_ request: PurgeRequest) async throws -> PurgeResult
 
     // MARK: Figures
 

@@ -36,18 +36,21 @@ public struct EventQuery: Sendable, Hashable {
     public var offset: Int
     /// Only events with a delivery to this endpoint.
     public var endpointID: String?
+    /// Only events that came in through this source (replays of them included).
+    public var sourceID: String?
     public var status: Event.Status?
     /// Exact name, or `prefix.*`.
     public var eventType: String?
 
     public init(
         tenant: TenantID?, limit: Int = 50, offset: Int = 0, endpointID: String? = nil,
-        status: Event.Status? = nil, eventType: String? = nil
+        sourceID: String? = nil, status: Event.Status? = nil, eventType: String? = nil
     ) {
         self.tenant = tenant
         self.limit = limit
         self.offset = offset
         self.endpointID = endpointID
+        self.sourceID = sourceID
         self.status = status
         self.eventType = eventType
     }
@@ -173,5 +176,32 @@ public struct StoreGauges: Sendable, Hashable {
         self.enabledEndpoints = enabledEndpoints
         self.failingEndpoints = failingEndpoints
         self.disabledEndpoints = disabledEndpoints
+    }
+}
+
+/// Which expired events to delete in one batch.
+public struct PurgeRequest: Sendable, Hashable {
+    public var now: Date
+    /// Retention of events whose source sets none, in days.
+    public var defaultRetentionDays: Int
+    public var limit: Int
+
+    public init(now: Date, defaultRetentionDays: Int, limit: Int) {
+        self.now = now
+        self.defaultRetentionDays = defaultRetentionDays
+        self.limit = limit
+    }
+}
+
+/// What one purge batch deleted.
+public struct PurgeResult: Sendable, Hashable {
+    public var events: Int
+    public var deliveries: Int
+    public var attempts: Int
+
+    public init(events: Int = 0, deliveries: Int = 0, attempts: Int = 0) {
+        self.events = events
+        self.deliveries = deliveries
+        self.attempts = attempts
     }
 }

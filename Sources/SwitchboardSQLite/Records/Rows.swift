@@ -61,7 +61,9 @@ enum Rows {
             id: row["id"], tenantID: row["tenant_id"], eventType: row["event_type"], payload: row["payload"] ?? Data(),
             origin: Event.Origin(rawValue: row["origin"]) ?? .api, status: Event.Status(rawValue: row["status"]) ?? .queued,
             idempotencyKey: row["idempotency_key"], replayOf: row["replay_of"], sourceID: row["source_id"],
-            correlationID: row["correlation_id"], createdAt: row.date("created_at"))
+            correlationID: row["correlation_id"],
+            sourceHeaders: decode([String: String].self, row["source_headers"] ?? "{}", default: [:]),
+            createdAt: row.date("created_at"))
     }
 
     static func delivery(_ row: Row) -> Delivery {
@@ -81,6 +83,36 @@ enum Rows {
             statusCode: row["status_code"], errorClass: row["error_class"], errorMessage: row["error_message"],
             responseBody: row["response_body"], durationMilliseconds: row["duration_ms"], createdAt: row.date("created_at"),
             nextRetryAt: row.optionalDate("next_retry_at"))
+    }
+
+    // MARK: Sources
+
+    static let sourceColumns = """
+        id, tenant_id, name, provider, signing_secret, previous_signing_secret, previous_secret_expires_at, slug,
+        hmac_options, retention_days, created_at, updated_at
+        """
+
+    static func source(_ row: Row) -> Source {
+        Source(
+            id: row["id"], tenantID: row["tenant_id"], name: row["name"],
+            provider: SourceProvider(rawValue: row["provider"]) ?? .none, signingSecret: Secret(row["signing_secret"]),
+            previousSigningSecret: (row["previous_signing_secret"] as String?).map(Secret.init),
+            previousSecretExpiresAt: row.optionalDate("previous_secret_expires_at"), slug: row["slug"],
+            hmacOptions: decode(GenericHMACOptions.self, row["hmac_options"], default: GenericHMACOptions()),
+            retentionDays: row["retention_days"], eventsReceived: row["events_received"], rejectedCount: row["rejected_count"],
+            lastRejectionReason: row["last_rejection_reason"], lastRejectedAt: row.optionalDate("last_rejected_at"),
+            lastReceivedAt: row.optionalDate("last_received_at"), createdAt: row.date("created_at"),
+            updatedAt: row.date("updated_at"))
+    }
+
+    static func sourceArguments(_ source: Source) -> StatementArguments {
+        [
+            "id": source.id, "tenant_id": source.tenantID, "name": source.name, "provider": source.provider.rawValue,
+            "signing_secret": source.signingSecret.reveal(), "previous_signing_secret": source.previousSigningSecret?.reveal(),
+            "previous_secret_expires_at": source.previousSecretExpiresAt?.unixSeconds, "slug": source.slug,
+            "hmac_options": json(source.hmacOptions), "retention_days": source.retentionDays,
+            "created_at": source.createdAt.unixSeconds, "updated_at": source.updatedAt.unixSeconds,
+        ]
     }
 
     // MARK: API keys

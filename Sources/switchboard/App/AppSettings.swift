@@ -16,6 +16,7 @@ struct AppSettings: Sendable {
     var synchronousFull: Bool
     var logLevel: Logger.Level
     var dispatcher: DispatcherConfiguration
+    var retention: RetentionConfiguration
 
     var databasePath: String { (dataDirectory as NSString).appendingPathComponent("switchboard.sqlite") }
     var listenAddress: String { "\(host):\(port)" }
@@ -25,6 +26,7 @@ struct AppSettings: Sendable {
         var flags = overrides
         if let host = options.host { flags["http.host"] = .init(.string(host), isSecret: false) }
         if let port = options.port { flags["http.port"] = .init(.int(port), isSecret: false) }
+        if let url = options.publicURL { flags["http.public_base_url"] = .init(.string(url), isSecret: false) }
         if let directory = options.dataDirectory { flags["data.dir"] = .init(.string(directory), isSecret: false) }
         if let level = options.logLevel { flags["log.level"] = .init(.string(level), isSecret: false) }
         let filePath = options.configFile ?? "config/switchboard.yaml"
@@ -47,6 +49,11 @@ struct AppSettings: Sendable {
         port = config.int(forKey: "http.port", default: 8080)
         guard (0...65535).contains(port) else { throw SettingsError("http.port must be between 0 and 65535") }
         publicBaseURL = config.string(forKey: "http.public_base_url")
+        if let publicBaseURL {
+            guard let components = URLComponents(string: publicBaseURL), ["http", "https"].contains(components.scheme?.lowercased() ?? ""),
+                components.host?.isEmpty == false, components.query == nil
+            else { throw SettingsError("http.public_base_url must be an http:// or https:// URL such as https://hooks.example.com") }
+        }
         dataDirectory = config.string(forKey: "data.dir", default: ".switchboard")
         let synchronous = config.string(forKey: "store.synchronous", default: "full")
         guard ["full", "normal"].contains(synchronous) else { throw SettingsError("store.synchronous must be full or normal") }
@@ -80,6 +87,13 @@ struct AppSettings: Sendable {
             idempotencyWindow: try Self.positive(config, "events.idempotency_window_hours", defaults.idempotencyWindow / 3600) * 3600,
             maxPayloadBytes: Int(try Self.positive(config, "events.max_payload_bytes", Double(defaults.maxPayloadBytes))),
             publishBatchSize: Int(try Self.positive(config, "events.publish_batch_size", Double(defaults.publishBatchSize))))
+        let retentionDays = config.int(forKey: "retention.days", default: 30)
+        guard (1...SourceValidation.maxRetentionDays).contains(retentionDays) else {
+            throw SettingsError("retention.days must be between 1 and \(SourceValidation.maxRetentionDays)")
+        }
+        retention = RetentionConfiguration(
+            days: retentionDays, interval: try Self.positive(config, "retention.interval_seconds", 3600),
+            batchSize: Int(try Self.positive(config, "retention.batch_size", 500)))
     }
 
     private static func positive(_ config: ConfigReader, _ key: String, _ fallback: Double) throws -> Double {

@@ -8,6 +8,11 @@ struct GlobalOptions: ParsableArguments {
     @Option(name: .long, help: "Port to listen on (http.port; default 8080).")
     var port: Int?
 
+    @Option(
+        name: .customLong("public-url"),
+        help: "Base of the public ingest URLs of sources, e.g. https://hooks.example.com (http.public_base_url; default http://<host>:<port>).")
+    var publicURL: String?
+
     @Option(name: .customLong("data-dir"), help: "Directory for the SQLite database and logs (data.dir; default ./.switchboard).")
     var dataDirectory: String?
 

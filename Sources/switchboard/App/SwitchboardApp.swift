@@ -6,7 +6,7 @@ import SwitchboardAPI
 import SwitchboardCore
 import SwitchboardSQLite
 
-/// The dispatcher core wired together: store, operations, delivery engine and HTTP API.
+/// The dispatcher core wired together: store, operations, delivery engine, retention and HTTP API.
 ///
 /// `build` opens everything; `services` are what a `ServiceGroup` runs, in start order
 /// (the dispatcher first, so on shutdown the API stops accepting before deliveries drain);
@@ -17,6 +17,9 @@ struct SwitchboardApp: Sendable {
     let dispatcher: DeliveryDispatcher
     let httpClient: HTTPClient
     let api: any Service
+    let retention: RetentionService
+    /// Where the public ingest URLs of sources point.
+    let publicBaseURL: String
 
     static func build(settings: AppSettings, logger: Logger) throws -> SwitchboardApp {
         let store: SQLiteStore
@@ -29,15 +32,16 @@ struct SwitchboardApp: Sendable {
         let httpClient = WebhookSender.makeClient(
             connectTimeout: settings.dispatcher.connectTimeout, requestTimeout: settings.dispatcher.requestTimeout)
         let dispatcher = DeliveryDispatcher(switchboard: switchboard, httpClient: httpClient, logger: logger)
-        let api = buildApplication(
-            switchboard: switchboard,
-            options: APIOptions(
-                host: settings.host, port: settings.port, publicBaseURL: settings.publicBaseURL, telemetry: Telemetry.bootstrap()),
-            logger: logger)
-        return SwitchboardApp(settings: settings, switchboard: switchboard, dispatcher: dispatcher, httpClient: httpClient, api: api)
+        let options = APIOptions(
+            host: settings.host, port: settings.port, publicBaseURL: settings.publicBaseURL, telemetry: Telemetry.bootstrap())
+        let api = buildApplication(switchboard: switchboard, options: options, logger: logger)
+        let retention = RetentionService(store: store, clock: switchboard.clock, configuration: settings.retention, logger: logger)
+        return SwitchboardApp(
+            settings: settings, switchboard: switchboard, dispatcher: dispatcher, httpClient: httpClient, api: api,
+            retention: retention, publicBaseURL: options.resolvedPublicBaseURL)
     }
 
-    var services: [any Service] { [dispatcher, api] }
+    var services: [any Service] { [dispatcher, retention, api] }
 
     /// Creates the first admin key when the store has none and says how to use it.
     func announceBootstrapKey(to output: (String) -> Void) async throws {

@@ -26,6 +26,16 @@ struct UnhealthyStore: Store {
     func deleteEndpoint(id: String, tenant: TenantID, at date: Date) async throws -> Bool {
         try await base.deleteEndpoint(id: id, tenant: tenant, at: date)
     }
+    func insertSource(_ source: Source) async throws { try await base.insertSource(source) }
+    func source(id: String, tenant: TenantID) async throws -> Source? { try await base.source(id: id, tenant: tenant) }
+    func source(slug: String) async throws -> Source? { try await base.source(slug: slug) }
+    func sources(tenant: TenantID?) async throws -> [Source] { try await base.sources(tenant: tenant) }
+    func updateSource(_ source: Source) async throws { try await base.updateSource(source) }
+    func deleteSource(id: String, tenant: TenantID) async throws -> Bool { try await base.deleteSource(id: id, tenant: tenant) }
+    func recordSourceRejection(id: String, reason: String, at date: Date) async throws -> Source? {
+        try await base.recordSourceRejection(id: id, reason: reason, at: date)
+    }
+    func purgeExpiredEvents(_ request: PurgeRequest) async throws -> PurgeResult { try await base.purgeExpiredEvents(request) }
     func insertEvents(_ batch: [NewEvent]) async throws -> [InsertOutcome] { try await base.insertEvents(batch) }
     func event(id: String, tenant: TenantID) async throws -> Event? { try await base.event(id: id, tenant: tenant) }
     func events(_ query: EventQuery) async throws -> Page<Event> { try await base.events(query) }
