@@ -107,6 +107,7 @@ let package = Package(
             name: "SwitchboardAPITests",
             dependencies: [
                 "SwitchboardAPI", "SwitchboardCore", "SwitchboardSQLite",
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]
         ),

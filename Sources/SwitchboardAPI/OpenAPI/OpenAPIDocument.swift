@@ -29,6 +29,7 @@ tags:
   - name: endpoints
   - name: events
   - name: deliveries
+  - name: sources
   - name: api-keys
   - name: system
 
@@ -341,6 +342,10 @@ paths:
           in: query
           description: Only events with a delivery to this endpoint.
           schema: { type: string, minLength: 1, maxLength: 64 }
+        - name: source_id
+          in: query
+          description: Only events that came in through this source (and replays of them).
+          schema: { type: string, minLength: 1, maxLength: 64 }
         - name: status
           in: query
           schema: { $ref: '#/components/schemas/EventStatus' }
@@ -492,6 +497,338 @@ paths:
         '403': { $ref: '#/components/responses/Forbidden' }
         '404': { $ref: '#/components/responses/NotFound' }
         '409': { $ref: '#/components/responses/Conflict' }
+        '503': { $ref: '#/components/responses/Unavailable' }
+
+  /v1/sources:
+    post:
+      tags: [sources]
+      operationId: createSource
+      summary: Create an inbound source
+      description: |
+        A source receives a provider's webhooks at its public `url` (`<public base URL>/in/<slug>`),
+        verifies them by the provider's scheme and forwards them to its destinations.
+        `signing_secret` is required for `stripe`, `github` and `shopify` (copy it from the
+        provider's webhook settings), generated when omitted for `standard-webhooks` and
+        `hmac-sha256` (then shown in this answer only), and must be omitted for `none`, whose
+        requests are not verified at all.
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema: { $ref: '#/components/schemas/SourceCreate' }
+      responses:
+        '201':
+          description: Created. `signing_secret` is present only when Switchboard generated it.
+          content:
+            application/json:
+              schema: { $ref: '#/components/schemas/Source' }
+          links:
+            GetSource:
+              operationId: getSource
+              parameters: { id: '$response.body#/id' }
+            UpdateSource:
+              operationId: updateSource
+              parameters: { id: '$response.body#/id' }
+            AddSourceDestination:
+              operationId: addSourceDestination
+              parameters: { id: '$response.body#/id' }
+            DeleteSource:
+              operationId: deleteSource
+              parameters: { id: '$response.body#/id' }
+        '400': { $ref: '#/components/responses/BadRequest' }
+        '401': { $ref: '#/components/responses/Unauthorized' }
+        '403': { $ref: '#/components/responses/Forbidden' }
+        '413': { $ref: '#/components/responses/TooLarge' }
+        '422': { $ref: '#/components/responses/Unprocessable' }
+        '503': { $ref: '#/components/responses/Unavailable' }
+    get:
+      tags: [sources]
+      operationId: listSources
+      summary: List the tenant's sources, oldest first
+      responses:
+        '200':
+          description: The sources, without secrets.
+          content:
+            application/json:
+              schema:
+                type: object
+                required: [sources]
+                properties:
+                  sources:
+                    type: array
+                    items: { $ref: '#/components/schemas/Source' }
+        '401': { $ref: '#/components/responses/Unauthorized' }
+        '403': { $ref: '#/components/responses/Forbidden' }
+        '503': { $ref: '#/components/responses/Unavailable' }
+
+  /v1/sources/{id}:
+    parameters:
+      - $ref: '#/components/parameters/ID'
+    get:
+      tags: [sources]
+      operationId: getSource
+      summary: Read a source, with its received and rejected counts
+      responses:
+        '200':
+          description: The source, without its secret.
+          content:
+            application/json:
+              schema: { $ref: '#/components/schemas/Source' }
+        '401': { $ref: '#/components/responses/Unauthorized' }
+        '403': { $ref: '#/components/responses/Forbidden' }
+        '404': { $ref: '#/components/responses/NotFound' }
+        '503': { $ref: '#/components/responses/Unavailable' }
+    patch:
+      tags: [sources]
+      operationId: updateSource
+      summary: Rename a source, or change its retention or hmac settings
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema: { $ref: '#/components/schemas/SourceUpdate' }
+      responses:
+        '200':
+          description: The updated source.
+          content:
+            application/json:
+              schema: { $ref: '#/components/schemas/Source' }
+        '400': { $ref: '#/components/responses/BadRequest' }
+        '401': { $ref: '#/components/responses/Unauthorized' }
+        '403': { $ref: '#/components/responses/Forbidden' }
+        '404': { $ref: '#/components/responses/NotFound' }
+        '413': { $ref: '#/components/responses/TooLarge' }
+        '422': { $ref: '#/components/responses/Unprocessable' }
+        '503': { $ref: '#/components/responses/Unavailable' }
+    delete:
+      tags: [sources]
+      operationId: deleteSource
+      summary: Delete a source
+      description: Its ingest URL stops answering; bound endpoints stay and receive nothing from it any more.
+      responses:
+        '204': { description: Deleted. }
+        '401': { $ref: '#/components/responses/Unauthorized' }
+        '403': { $ref: '#/components/responses/Forbidden' }
+        '404': { $ref: '#/components/responses/NotFound' }
+        '503': { $ref: '#/components/responses/Unavailable' }
+
+  /v1/sources/{id}/rotate-secret:
+    parameters:
+      - $ref: '#/components/parameters/ID'
+    post:
+      tags: [sources]
+      operationId: rotateSourceSecret
+      summary: Replace the secret requests to the source are verified with
+      description: |
+        Give the provider's new secret as `signing_secret`, or omit it (for
+        `standard-webhooks` and `hmac-sha256`) to have one generated and shown in this answer.
+        The previous secret is still accepted for `grace_seconds` (default a day), so the
+        provider can be switched over without a refused request. 409 for provider `none`.
+      requestBody:
+        required: false
+        content:
+          application/json:
+            schema:
+              type: object
+              properties:
+                signing_secret: { type: [string, 'null'], minLength: 8, maxLength: 512 }
+                grace_seconds: { type: [integer, 'null'], minimum: 0, maximum: 2592000 }
+      responses:
+        '200':
+          description: The source; `signing_secret` only when generated.
+          content:
+            application/json:
+              schema: { $ref: '#/components/schemas/Source' }
+        '400': { $ref: '#/components/responses/BadRequest' }
+        '401': { $ref: '#/components/responses/Unauthorized' }
+        '403': { $ref: '#/components/responses/Forbidden' }
+        '404': { $ref: '#/components/responses/NotFound' }
+        '409': { $ref: '#/components/responses/Conflict' }
+        '413': { $ref: '#/components/responses/TooLarge' }
+        '422': { $ref: '#/components/responses/Unprocessable' }
+        '503': { $ref: '#/components/responses/Unavailable' }
+
+  /v1/sources/{id}/destinations:
+    parameters:
+      - $ref: '#/components/parameters/ID'
+    get:
+      tags: [sources]
+      operationId: listSourceDestinations
+      summary: The endpoints bound to the source
+      responses:
+        '200':
+          description: The destinations, without secrets.
+          content:
+            application/json:
+              schema:
+                type: object
+                required: [endpoints]
+                properties:
+                  endpoints:
+                    type: array
+                    items: { $ref: '#/components/schemas/Endpoint' }
+        '401': { $ref: '#/components/responses/Unauthorized' }
+        '403': { $ref: '#/components/responses/Forbidden' }
+        '404': { $ref: '#/components/responses/NotFound' }
+        '503': { $ref: '#/components/responses/Unavailable' }
+    post:
+      tags: [sources]
+      operationId: addSourceDestination
+      summary: Create an endpoint bound to the source
+      description: |
+        Shortcut for creating an endpoint with `source_ids` holding this source: it receives
+        the source's events matching its `event_types`, signed with its own secret, shown in
+        this answer only.
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema: { $ref: '#/components/schemas/EndpointCreate' }
+      responses:
+        '201':
+          description: The new endpoint, with its secret.
+          content:
+            application/json:
+              schema: { $ref: '#/components/schemas/EndpointWithSecret' }
+        '400': { $ref: '#/components/responses/BadRequest' }
+        '401': { $ref: '#/components/responses/Unauthorized' }
+        '403': { $ref: '#/components/responses/Forbidden' }
+        '404': { $ref: '#/components/responses/NotFound' }
+        '409': { $ref: '#/components/responses/Conflict' }
+        '413': { $ref: '#/components/responses/TooLarge' }
+        '422': { $ref: '#/components/responses/Unprocessable' }
+        '503': { $ref: '#/components/responses/Unavailable' }
+
+  /v1/sources/{id}/events/{event_id}/replay:
+    parameters:
+      - $ref: '#/components/parameters/ID'
+      - name: event_id
+        in: path
+        required: true
+        schema: { type: string, minLength: 1 }
+    post:
+      tags: [sources]
+      operationId: replaySourceEvent
+      summary: Replay one stored inbound event to the source's destinations
+      description: |
+        Publishes a copy of the event (`replay_of` pointing back) to every destination of the
+        source subscribed to its type, or only to `endpoint_ids`, each of which must be a
+        destination of the source (else 422). The body may be empty.
+      requestBody:
+        required: false
+        content:
+          application/json:
+            schema:
+              type: object
+              properties:
+                endpoint_ids:
+                  type: [array, 'null']
+                  items: { type: string }
+      responses:
+        '202':
+          description: Queued.
+          content:
+            application/json:
+              schema:
+                type: object
+                required: [event_id, replay_of, queued, delivery_ids, endpoint_ids]
+                properties:
+                  event_id: { type: string, description: The new event. }
+                  replay_of: { type: string }
+                  queued: { type: integer, minimum: 0 }
+                  delivery_ids:
+                    type: array
+                    items: { type: string }
+                  endpoint_ids:
+                    type: array
+                    items: { type: string }
+        '400': { $ref: '#/components/responses/BadRequest' }
+        '401': { $ref: '#/components/responses/Unauthorized' }
+        '403': { $ref: '#/components/responses/Forbidden' }
+        '404': { $ref: '#/components/responses/NotFound' }
+        '413': { $ref: '#/components/responses/TooLarge' }
+        '422': { $ref: '#/components/responses/Unprocessable' }
+        '503': { $ref: '#/components/responses/Unavailable' }
+
+  /in/{slug}:
+    parameters:
+      - name: slug
+        in: path
+        required: true
+        schema: { type: string, minLength: 1 }
+    post:
+      tags: [sources]
+      operationId: ingestSourceRequest
+      summary: A provider's webhook to a source (public, no API key)
+      description: |
+        Verified by the source's provider scheme: `stripe` (`Stripe-Signature`, 5-minute
+        tolerance), `github` (`X-Hub-Signature-256`), `shopify` (`X-Shopify-Hmac-Sha256`),
+        `standard-webhooks` (`webhook-id`, `webhook-timestamp`, `webhook-signature`),
+        `hmac-sha256` (the configured header, hex or base64) or `none`. The event is stored
+        before the answer. A request that fails verification is 401 with a generic message;
+        the reason is kept on the source for the operator. A provider's redelivery of an
+        event received in the last 24 hours is answered 200 and not delivered again.
+      security: []
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema: { description: The provider's JSON body, stored and forwarded byte for byte. }
+      responses:
+        '200':
+          description: Already received (same provider event id); not delivered again.
+          content:
+            application/json:
+              schema: { $ref: '#/components/schemas/IngestAccepted' }
+        '202':
+          description: Verified, stored and queued for the source's destinations.
+          content:
+            application/json:
+              schema: { $ref: '#/components/schemas/IngestAccepted' }
+        '400': { $ref: '#/components/responses/BadRequest' }
+        '401': { $ref: '#/components/responses/VerificationFailed' }
+        '404': { $ref: '#/components/responses/NotFound' }
+        '413': { $ref: '#/components/responses/TooLarge' }
+        '422': { $ref: '#/components/responses/Unprocessable' }
+        '503': { $ref: '#/components/responses/Unavailable' }
+
+  /e/{id}:
+    parameters:
+      - $ref: '#/components/parameters/ID'
+    post:
+      tags: [events]
+      operationId: ingestDirect
+      summary: Deliver a signed body to one endpoint (direct signed ingest)
+      description: |
+        Needs an API key with `write` and a signature made with the endpoint's own secret:
+        `X-Switchboard-Signature` is the hex HMAC-SHA256 of `"<X-Switchboard-Timestamp>.<body>"`
+        keyed with the secret (the whole `whsec_…` text), the timestamp in unix seconds within
+        5 minutes. The event type is the body's `event_type`, else `X-Switchboard-Event-Type`.
+        `X-Switchboard-Correlation-ID` is stored and forwarded as `x-switchboard-correlation-id`.
+      parameters:
+        - { name: X-Switchboard-Timestamp, in: header, required: true, schema: { type: string } }
+        - { name: X-Switchboard-Signature, in: header, required: true, schema: { type: string } }
+        - { name: X-Switchboard-Event-Type, in: header, required: false, schema: { type: string } }
+        - { name: X-Switchboard-Correlation-ID, in: header, required: false, schema: { type: string } }
+        - { name: Idempotency-Key, in: header, required: false, schema: { type: string, minLength: 1, maxLength: 255 } }
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema: { type: object, description: 'A JSON object, delivered as the event''s `data`.' }
+      responses:
+        '202':
+          description: Queued for the endpoint.
+          content:
+            application/json:
+              schema: { $ref: '#/components/schemas/IngestAccepted' }
+        '400': { $ref: '#/components/responses/BadRequest' }
+        '401': { $ref: '#/components/responses/Unauthorized' }
+        '403': { $ref: '#/components/responses/Forbidden' }
+        '404': { $ref: '#/components/responses/NotFound' }
+        '409': { $ref: '#/components/responses/Conflict' }
+        '413': { $ref: '#/components/responses/TooLarge' }
+        '422': { $ref: '#/components/responses/Unprocessable' }
         '503': { $ref: '#/components/responses/Unavailable' }
 
   /v1/api-keys:
@@ -741,6 +1078,11 @@ components:
       content:
         application/json:
           schema: { $ref: '#/components/schemas/Error' }
+    VerificationFailed:
+      description: The request's signature did not verify (`verification_failed`); the message says no more.
+      content:
+        application/json:
+          schema: { $ref: '#/components/schemas/Error' }
     Unavailable:
       description: The store cannot be used right now (`store_unavailable`); try again.
       content:
@@ -833,6 +1175,11 @@ components:
             - $ref: '#/components/schemas/CustomHeaders'
             - type: 'null'
         max_concurrency: { type: [integer, 'null'], minimum: 1, maximum: 256 }
+        source_ids:
+          type: [array, 'null']
+          maxItems: 64
+          description: Inbound sources whose events the endpoint receives (then it receives no API events); each must exist.
+          items: { type: string }
 
     EndpointUpdate:
       type: object
@@ -861,6 +1208,10 @@ components:
             - $ref: '#/components/schemas/CustomHeaders'
             - type: 'null'
         max_concurrency: { type: [integer, 'null'], minimum: 1, maximum: 256 }
+        source_ids:
+          type: [array, 'null']
+          maxItems: 64
+          items: { type: string }
 
     Endpoint:
       type: object
@@ -877,6 +1228,7 @@ components:
         - failing_since
         - max_concurrency
         - headers
+        - source_ids
         - created_at
         - updated_at
       properties:
@@ -898,6 +1250,9 @@ components:
         headers:
           type: object
           additionalProperties: { type: string }
+        source_ids:
+          type: array
+          items: { type: string }
         created_at: { $ref: '#/components/schemas/Timestamp' }
         updated_at: { $ref: '#/components/schemas/Timestamp' }
 
@@ -927,14 +1282,17 @@ components:
 
     EventSummary:
       type: object
-      required: [id, event_type, status, origin, replay_of, idempotency_key, created_at]
+      required: [id, event_type, status, origin, replay_of, source_id, idempotency_key, created_at]
       properties:
         id: { type: string }
         event_type: { type: string }
         status: { $ref: '#/components/schemas/EventStatus' }
         origin: { type: string, enum: [api, source, direct, replay] }
         replay_of: { type: [string, 'null'] }
-        idempotency_key: { type: [string, 'null'] }
+        source_id: { type: [string, 'null'], description: The inbound source the event came from. }
+        idempotency_key:
+          type: [string, 'null']
+          description: 'For source events, `<source id>:<provider event id>`: the key redeliveries are deduplicated on.'
         created_at: { $ref: '#/components/schemas/Timestamp' }
 
     EventDetail:
@@ -1026,6 +1384,91 @@ components:
         request_headers:
           type: object
           additionalProperties: { type: string }
+
+    SourceProvider:
+      type: string
+      enum: [stripe, github, shopify, standard-webhooks, hmac-sha256, none]
+
+    HMACOptions:
+      type: object
+      description: Settings of an `hmac-sha256` source.
+      properties:
+        signature_header: { type: [string, 'null'], pattern: '^[A-Za-z0-9_-]{1,64}$', description: Default `x-signature`; a `sha256=` prefix in its value is ignored. }
+        encoding: { type: [string, 'null'], enum: [hex, base64, null] }
+        event_type_header: { type: [string, 'null'], pattern: '^[A-Za-z0-9_-]{1,64}$', description: Used when the body has no `type` or `event_type`. }
+        id_header: { type: [string, 'null'], pattern: '^[A-Za-z0-9_-]{1,64}$', description: A unique delivery id to dedupe on. }
+
+    SourceCreate:
+      type: object
+      required: [name, provider]
+      properties:
+        name: { $ref: '#/components/schemas/Name' }
+        provider: { $ref: '#/components/schemas/SourceProvider' }
+        signing_secret: { type: [string, 'null'], minLength: 8, maxLength: 512 }
+        retention_days: { type: [integer, 'null'], minimum: 1, maximum: 3650 }
+        hmac:
+          oneOf:
+            - $ref: '#/components/schemas/HMACOptions'
+            - type: 'null'
+
+    SourceUpdate:
+      type: object
+      description: Only the fields present change; `retention_days` null returns to the global default.
+      properties:
+        name:
+          oneOf:
+            - $ref: '#/components/schemas/Name'
+            - type: 'null'
+        retention_days: { type: [integer, 'null'], minimum: 1, maximum: 3650 }
+        hmac:
+          oneOf:
+            - $ref: '#/components/schemas/HMACOptions'
+            - type: 'null'
+
+    Source:
+      type: object
+      required:
+        - id
+        - name
+        - provider
+        - slug
+        - url
+        - verified
+        - retention_days
+        - events_received
+        - rejected_count
+        - last_rejection_reason
+        - last_rejected_at
+        - last_received_at
+        - previous_secret_expires_at
+        - created_at
+        - updated_at
+      properties:
+        id: { type: string }
+        name: { type: string }
+        provider: { $ref: '#/components/schemas/SourceProvider' }
+        slug: { type: string }
+        url: { type: string, description: 'The public ingest URL to give the provider: `<public base URL>/in/<slug>`.' }
+        verified: { type: boolean, description: '`false` for provider `none`: anything posted is accepted.' }
+        hmac: { $ref: '#/components/schemas/HMACOptions' }
+        retention_days: { type: [integer, 'null'], description: 'Null: the global `retention.days`.' }
+        events_received: { type: integer, minimum: 0 }
+        rejected_count: { type: integer, minimum: 0 }
+        last_rejection_reason: { type: [string, 'null'], description: Why the last refused request was refused (never told to the caller). }
+        last_rejected_at: { $ref: '#/components/schemas/NullableTimestamp' }
+        last_received_at: { $ref: '#/components/schemas/NullableTimestamp' }
+        previous_secret_expires_at: { $ref: '#/components/schemas/NullableTimestamp' }
+        created_at: { $ref: '#/components/schemas/Timestamp' }
+        updated_at: { $ref: '#/components/schemas/Timestamp' }
+        signing_secret: { type: string, description: Only when Switchboard generated it, in the create and rotate-secret answers. }
+
+    IngestAccepted:
+      type: object
+      required: [id, status, message]
+      properties:
+        id: { type: string, description: The event's id. }
+        status: { $ref: '#/components/schemas/EventStatus' }
+        message: { type: string }
 
     Scope:
       type: string
