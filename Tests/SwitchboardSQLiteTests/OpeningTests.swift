@@ -7,7 +7,7 @@ import Testing
 
 @Suite("Opening the database")
 struct OpeningTests {
-    @Test("a new file in a missing directory is created, in WAL mode, with foreign keys and the v1 schema")
+    @Test("a new file in a missing directory is created, in WAL mode, with foreign keys and the whole schema")
     func createsAndMigrates() async throws {
         try await StoreFixture.with { fixture in
             #expect(FileManager.default.fileExists(atPath: fixture.path))
@@ -24,8 +24,8 @@ struct OpeningTests {
             #expect(settings.journal == "wal")
             #expect(settings.synchronous == 2, "FULL is the default")
             #expect(settings.foreignKeys == true)
-            #expect(settings.migrations == ["v1-initial"])
-            #expect(settings.tables.isSuperset(of: ["api_keys", "endpoints", "events", "deliveries", "attempts"]))
+            #expect(settings.migrations == ["v1-initial", "v2-sources"])
+            #expect(settings.tables.isSuperset(of: ["api_keys", "endpoints", "events", "deliveries", "attempts", "sources"]))
         }
     }
 
@@ -45,8 +45,32 @@ struct OpeningTests {
             let reopened = try fixture.reopened()
             #expect(try await reopened.endpoint(id: endpoint.id, tenant: endpoint.tenantID) == endpoint)
             let migrations = try await reopened.pool.read { db in try SQLiteStore.migrator.appliedIdentifiers(db) }
-            #expect(migrations == ["v1-initial"])
+            #expect(migrations == ["v1-initial", "v2-sources"])
         }
+    }
+
+    @Test("a database written by the first release (v1 schema) is upgraded in place and keeps its events")
+    func upgradesFromV1() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("switchboard-sqlite-tests-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let path = directory.appendingPathComponent("old.sqlite").path
+        do {
+            let old = try DatabaseQueue(path: path)
+            try SQLiteStore.migrator.migrate(old, upTo: "v1-initial")
+            try await old.write { db in
+                try db.execute(
+                    sql: """
+                        INSERT INTO events (id, tenant_id, event_type, payload, origin, status, created_at)
+                        VALUES ('evt_old', 'default', 'order.created', X'7B7D', 'api', 'DELIVERED', 1800000000)
+                        """)
+            }
+            try old.close()
+        }
+        let store = try SQLiteStore(path: path, logger: StoreFixture.quietLogger)
+        let event = try #require(try await store.event(id: "evt_old", tenant: "default"))
+        #expect(event.eventType == "order.created" && event.sourceHeaders.isEmpty)
+        #expect(try await store.sources(tenant: nil).isEmpty)
     }
 
     @Test("a file that is not a database is refused with a clear error")

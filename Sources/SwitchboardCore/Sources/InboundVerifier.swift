@@ -54,7 +54,9 @@ public struct InboundVerifier: Sendable {
         case .standardWebhooks: return try verifyStandardWebhooks(request, now: now)
         case .hmacSHA256: return try verifyGeneric(request)
         case .none:
-            return Verified(eventType: try bodyType(request.body, keys: ["type", "event_type"]) ?? "unknown", dedupeKey: nil, forwardedHeaders: [:])
+            // Nothing to verify; a body that is not JSON is refused later as a bad request, not as unverified.
+            let type = (try? bodyType(request.body, keys: ["type", "event_type"])) ?? nil
+            return Verified(eventType: type ?? "unknown", dedupeKey: nil, forwardedHeaders: [:])
         }
     }
 

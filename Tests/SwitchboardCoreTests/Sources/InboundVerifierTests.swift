@@ -98,4 +98,11 @@ struct InboundVerifierTests {
         #expect(reason(verify(.hmacSHA256, ["X-Sig": "zz"], options: hexOptions))?.contains("malformed") == true)
         #expect(reason(verify(.hmacSHA256, [:], options: hexOptions)) == "missing X-Sig header")
     }
+
+    @Test("none: accepts any request unverified, with the type from the body when it has one")
+    func unverified() throws {
+        #expect(try verify(.none, [:]).get().eventType == "invoice.paid")
+        #expect(try verify(.none, [:], body: Data("not json".utf8)).get().eventType == "unknown")
+        #expect(try verify(.none, [:], body: Data(#"{"type":"bad type!"}"#.utf8)).get().eventType == "unknown")
+    }
 }
