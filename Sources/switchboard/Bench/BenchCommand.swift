@@ -1,4 +1,5 @@
 import ArgumentParser
+import Crypto
 import Foundation
 import Hummingbird
 import Logging
@@ -17,6 +18,8 @@ struct BenchCommand: AsyncParsableCommand {
     @Option(help: "Concurrent publishers.") var publishers: Int = 64
     @Option(help: "Endpoints every event fans out to.") var endpoints: Int = 1
     @Option(help: "SQLite durability: full or normal.") var synchronous: String = "full"
+    @Flag(help: "Send the events as Stripe-signed requests to an inbound source (verification, dedupe and source counters included) instead of publishing them.")
+    var stripeSource = false
 
     func run() async throws {
         guard events > 0, publishers > 0, endpoints >= 0 else { throw ValidationError("--events and --publishers must be positive, --endpoints 0 or more") }
@@ -33,15 +36,23 @@ struct BenchCommand: AsyncParsableCommand {
         let client = WebhookSender.makeClient(connectTimeout: 5, requestTimeout: 30)
         let dispatcher = DeliveryDispatcher(switchboard: switchboard, httpClient: client, logger: logger)
         let receiverPort = try FreePort.find()
-        print("switchboard bench: \(events) events, \(publishers) publishers, \(endpoints) endpoint(s), synchronous=\(mode.rawValue)")
+        let through = stripeSource ? "a Stripe source" : "the publish API"
+        print("switchboard bench: \(events) events through \(through), \(publishers) publishers, \(endpoints) endpoint(s), synchronous=\(mode.rawValue)")
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await Self.receiver(port: receiverPort, logger: logger).run() }
+            let source = stripeSource
+                ? try await switchboard.createSource(
+                    SourceDraft(name: "bench", provider: .stripe, signingSecret: Self.stripeSecret), tenant: .defaultTenant)
+                : nil
             for index in 0..<endpoints {
                 _ = try await switchboard.createEndpoint(
-                    EndpointDraft(name: "bench-\(index)", url: "http://127.0.0.1:\(receiverPort)/hooks", maxConcurrency: 32), tenant: .defaultTenant)
+                    EndpointDraft(
+                        name: "bench-\(index)", url: "http://127.0.0.1:\(receiverPort)/hooks", sourceIDs: source.map { [$0.id] } ?? [],
+                        maxConcurrency: 32),
+                    tenant: .defaultTenant)
             }
             group.addTask { try await dispatcher.run() }
-            let published = try await publishAll(switchboard)
+            let published = try await publishAll(switchboard, source: source)
             print(String(format: "publish:  %.0f events/s (%.2f s), latency p50 %.1f ms, p99 %.1f ms",
                          Double(events) / published.seconds, published.seconds, published.p50 * 1000, published.p99 * 1000))
             if endpoints > 0 {
@@ -55,7 +66,20 @@ struct BenchCommand: AsyncParsableCommand {
         try await client.shutdown()
     }
 
-    private func publishAll(_ switchboard: Switchboard) async throws -> (seconds: Double, p50: Double, p99: Double, start: ContinuousClock.Instant) {
+    static let stripeSecret = "whsec_bench_stripe_secret"
+
+    /// A Stripe-signed request for event number `index`, as Stripe would send it now.
+    static func stripeRequest(_ index: Int) -> InboundVerifier.Request {
+        let body = Data(#"{"id":"evt_bench_\#(index)","type":"charge.succeeded","data":{"object":{"amount":2000,"currency":"eur"}}}"#.utf8)
+        let timestamp = Int(Date().timeIntervalSince1970)
+        var signed = Data("\(timestamp).".utf8)
+        signed.append(body)
+        let mac = HMAC<SHA256>.authenticationCode(for: signed, using: SymmetricKey(data: Data(stripeSecret.utf8)))
+        let signature = mac.map { String(format: "%02x", $0) }.joined()
+        return InboundVerifier.Request(headers: ["stripe-signature": "t=\(timestamp),v1=\(signature)"], body: body)
+    }
+
+    private func publishAll(_ switchboard: Switchboard, source: Source?) async throws -> (seconds: Double, p50: Double, p99: Double, start: ContinuousClock.Instant) {
         let start = ContinuousClock.now
         let payload = Data(#"{"order_id":"ord_1","total":149.5,"currency":"EUR"}"#.utf8)
         let perPublisher = (events + publishers - 1) / publishers
@@ -65,9 +89,13 @@ struct BenchCommand: AsyncParsableCommand {
                 guard count > 0 else { continue }
                 group.addTask {
                     var measured: [Double] = []
-                    for _ in 0..<count {
+                    for offset in 0..<count {
                         let began = ContinuousClock.now
-                        _ = try await switchboard.publish(PublishRequest(tenantID: .defaultTenant, eventType: "order.created", payload: payload))
+                        if let source {
+                            _ = try await switchboard.ingest(slug: source.slug, request: Self.stripeRequest(publisher * perPublisher + offset))
+                        } else {
+                            _ = try await switchboard.publish(PublishRequest(tenantID: .defaultTenant, eventType: "order.created", payload: payload))
+                        }
                         measured.append(began.duration(to: .now).timeInterval)
                     }
                     return measured
