@@ -11,17 +11,21 @@ public struct ConsoleOptions: Sendable {
     public var listenAddress: String
     /// What the store is, shown in the header (e.g. `sqlite ./switchboard.db`).
     public var storeDescription: String
+    /// Public base URL of the HTTP API (e.g. `http://127.0.0.1:8080`): the sources view shows
+    /// a source's ingest URL as `<ingestBaseURL>/in/<slug>`, or only `/in/<slug>` when empty.
+    public var ingestBaseURL: String
     /// Where the console logs the actions it performs and the loads that fail. Route it to
     /// a file: nothing may write to the terminal while the console owns it.
     public var logger: Logger
 
     public init(
-        readOnly: Bool = false, listenAddress: String = "", storeDescription: String = "",
+        readOnly: Bool = false, listenAddress: String = "", storeDescription: String = "", ingestBaseURL: String = "",
         logger: Logger = Logger(label: "switchboard.console")
     ) {
         self.readOnly = readOnly
         self.listenAddress = listenAddress
         self.storeDescription = storeDescription
+        self.ingestBaseURL = ingestBaseURL
         self.logger = logger
     }
 }

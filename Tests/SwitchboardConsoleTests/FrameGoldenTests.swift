@@ -91,6 +91,57 @@ import Testing
         Golden.check(render(state), "readonly-flash-120x40")
     }
 
+    // MARK: Sources
+
+    @Test func sourcesAt120x40() {
+        var state = Fixtures.state(size: Self.wide)
+        Fixtures.withSources(&state)
+        Fixtures.press([.character("s"), .down], &state)
+        Golden.check(render(state), "sources-120x40")
+    }
+
+    @Test func sourcesAt100x30() {
+        var state = Fixtures.state(size: TerminalSize(columns: 100, rows: 30))
+        Fixtures.withSources(&state)
+        Fixtures.press([.character("s")], &state)
+        Golden.check(render(state), "sources-100x30")
+    }
+
+    @Test func sourcesTabbedAt80x24() {
+        var state = Fixtures.state(size: Self.narrow)
+        Fixtures.withSources(&state)
+        Fixtures.press([.character("s"), .down, .down], &state)
+        Golden.check(render(state), "sources-80x24")
+    }
+
+    @Test func sourcesAsciiWithoutColorAt100x30() {
+        var state = Fixtures.state(size: TerminalSize(columns: 100, rows: 30), glyphs: .ascii)
+        Fixtures.withSources(&state)
+        Fixtures.press([.character("s")], &state)
+        Golden.check(render(state), "sources-ascii-nocolor-100x30", attributes: .monochrome)
+    }
+
+    @Test func endpointsFlagARefusingSourceAt80x24() {
+        var state = Fixtures.state(size: Self.narrow)
+        Fixtures.withSources(&state)
+        Fixtures.press([.character("1")], &state)
+        Golden.check(render(state), "sources-badge-endpoints-80x24")
+    }
+
+    @Test func sourceDetailWithRejectionAt80x24() {
+        var state = Fixtures.state(size: Self.narrow)
+        Fixtures.withSources(&state)
+        Fixtures.press([.character("s"), .enter], &state)
+        Golden.check(render(state), "detail-source-80x24")
+    }
+
+    @Test func unverifiedSourceDetailAt100x30() {
+        var state = Fixtures.state(size: TerminalSize(columns: 100, rows: 30))
+        Fixtures.withSources(&state, ingestBaseURL: "")
+        Fixtures.press([.character("s"), .down, .down, .enter], &state)
+        Golden.check(render(state), "detail-source-unverified-100x30")
+    }
+
     @Test func tooSmall() {
         let state = Fixtures.state(size: TerminalSize(columns: 50, rows: 12))
         Golden.check(render(state), "too-small-50x12")

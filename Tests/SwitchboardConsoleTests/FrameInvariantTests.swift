@@ -26,6 +26,14 @@ import Testing
         event.payload = Data(#"{"text":"\u001b[2J\u001b[H wiped? 東京🚀","nested":{"deep":[1,2,3,{"k":"\#(String(repeating: "x", count: 500))"}]}}"#.utf8)
         state.events.rows.insert(event, at: 0)
         state.tallies[event.id] = DeliveryTally([])
+        Fixtures.withSources(&state, ingestBaseURL: "https://" + String(repeating: "ingest.", count: 30) + "例え.jp")
+        state.sources.append(
+            Source(
+                id: Fixtures.id("src", 66), tenantID: hostile.tenantID, name: name, provider: .none, signingSecret: Secret(""),
+                slug: "in_" + String(repeating: "東", count: 40), retentionDays: 9999, eventsReceived: Int.max, rejectedCount: Int.max,
+                lastRejectionReason: "reason \u{1B}[2J\n" + name, lastRejectedAt: Fixtures.at(1), lastReceivedAt: Fixtures.at(2),
+                createdAt: Fixtures.at(10), updatedAt: Fixtures.at(1)))
+        state.events.rows[0].sourceID = Fixtures.id("src", 66)
         state.flash = Flash(
             message: "Replay failed: \u{1B}[31mboom\u{1B}[0m\n\(flashSecondLine) " + String(repeating: "東京", count: 80),
             kind: .error, expiresAt: Fixtures.now.addingTimeInterval(60))
@@ -48,6 +56,8 @@ import Testing
             ("endpoints", after([.character("1"), .character("G")])),
             ("detail", after([.enter, .pageDown])),
             ("endpoint detail", after([.character("1"), .character("G"), .enter])),
+            ("sources", after([.character("s"), .character("G")])),
+            ("source detail", after([.character("s"), .character("G"), .enter])),
             ("help", after([.character("?")])),
             ("confirm", after([.character("r")])),
             ("typed", after([.character("1"), .character("G"), .character("R")] + Fixtures.typing(String(repeating: "名", count: 90)))),
@@ -92,7 +102,7 @@ import Testing
                 }
             }
         }
-        #expect(checked == Self.columns.count * Self.rows.count * 8)
+        #expect(checked == Self.columns.count * Self.rows.count * 10)
     }
 
     @Test func theFooterIsOneLine() {

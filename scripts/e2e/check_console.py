@@ -1,11 +1,15 @@
 """End-to-end: the real `switchboard demo` in a real terminal (tmux). Waits for live traffic
 on screen, replays an event with `r`, disables an endpoint with `d`, and checks through the
-HTTP API that both happened; then resizes to 80x24 and below the minimum, and quits with q."""
+HTTP API that both happened; creates a Stripe source through the API, sends it a request with
+a bad signature and checks that the sources view (`s`) shows the refusal and its reason; then
+resizes to 80x24 and below the minimum, and quits with q."""
 import json
 import os
+import re
 import sys
 import tempfile
 import time
+import urllib.error
 import urllib.request
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "interop"))
@@ -17,6 +21,62 @@ def api(port, key, path):
     request = urllib.request.Request(f"http://127.0.0.1:{port}{path}", headers={"authorization": f"Bearer {key}"})
     with urllib.request.urlopen(request, timeout=10) as response:
         return json.loads(response.read())
+
+
+def call(port, method, path, body=None, key=None, headers=None):
+    """One HTTP request; returns (status, parsed JSON or raw bytes). HTTP errors are answers too."""
+    data = None if body is None else (body if isinstance(body, bytes) else json.dumps(body).encode())
+    request = urllib.request.Request(f"http://127.0.0.1:{port}{path}", data=data, method=method)
+    request.add_header("content-type", "application/json")
+    if key:
+        request.add_header("authorization", f"Bearer {key}")
+    for name, value in (headers or {}).items():
+        request.add_header(name, value)
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            status, payload = response.status, response.read()
+    except urllib.error.HTTPError as error:
+        status, payload = error.code, error.read()
+    try:
+        return status, json.loads(payload) if payload else None
+    except ValueError:
+        return status, payload
+
+
+def check_sources_view(session, port, writer):
+    """A Stripe source refuses a badly signed request; `s` shows it with a rejected count of 1
+    and the reason, and Enter opens its detail with the ingest path."""
+    status, source = call(port, "POST", "/v1/sources", key=writer,
+                          body={"name": "stripe-prod", "provider": "stripe", "signing_secret": "whsec_test_secret_123"})
+    assert status == 201, f"POST /v1/sources: expected 201, got {status}: {source!r}"
+    assert source["id"].startswith("src_") and source["slug"] and source["url"].endswith("/in/" + source["slug"]), source
+    body = json.dumps({"id": "evt_e2e_bad_signature", "type": "charge.succeeded", "data": {"object": {}}}).encode()
+    bad = f"t={int(time.time())},v1={'0' * 64}"
+    status, answer = call(port, "POST", f"/in/{source['slug']}", body=body, headers={"Stripe-Signature": bad})
+    assert status == 401, f"POST /in/<slug> with a bad Stripe-Signature: expected 401, got {status}: {answer!r}"
+    reason = "no v1 signature matches"
+    if isinstance(answer, (dict, list)):
+        assert reason not in json.dumps(answer), "the refusal reason must not be told to the caller"
+
+    session.keys("s")
+    session.wait_for(lambda s: "Sources" in s and "stripe-prod" in s, "the sources view with stripe-prod")
+    # Newest source last: select it, then its row reads name, received 0, rejected 1.
+    session.keys("G")
+    screen = session.wait_for(lambda s: re.search(r"stripe-prod\s+0\s+1\s", s) is not None,
+                              "stripe-prod with 0 received and 1 rejected")
+    assert "stripe" in screen
+    session.wait_for(lambda s: reason in s, "the refusal reason under the sources list")
+    print("console: s shows the source stripe-prod with 1 rejected request and its reason")
+
+    session.keys("Enter")
+    session.wait_for(lambda s: "Source stripe-prod" in s and f"/in/{source['slug']}" in s
+                     and reason + " (wrong secret or altered body)" in s,
+                     "the source detail with its ingest URL and the full reason")
+    session.keys("Escape")
+    session.wait_for(lambda s: "Source stripe-prod" not in s and "Sources" in s, "the sources view again")
+    session.keys("s")
+    session.wait_for(lambda s: "1 Endpoints" in s, "the endpoints view again")
+    print("console: Enter shows the source's ingest URL and the full refusal reason; s goes back to endpoints")
 
 
 def wait(condition, what, timeout=20):
@@ -34,6 +94,8 @@ def main(binary):
     port = free_port()
     key = subprocess.run([binary, "keys", "create", "--name", "e2e", "--scopes", "read", "--quiet", "--data-dir", data],
                          check=True, capture_output=True, text=True).stdout.strip()
+    writer = subprocess.run([binary, "keys", "create", "--name", "e2e-writer", "--scopes", "read,write", "--quiet", "--data-dir", data],
+                            check=True, capture_output=True, text=True).stdout.strip()
     session = TmuxSession("sbe2e", f"{binary} demo --port {port} --data-dir {data} --rate 5",
                           env={"TERM": "xterm-256color", "LANG": "C.UTF-8"})
     try:
@@ -59,6 +121,8 @@ def main(binary):
         wait(lambda: any(not e["enabled"] and e.get("disabled_reason") == "manual" for e in api(port, key, "/v1/endpoints")["endpoints"]),
              "a manually disabled endpoint through the API")
         print("console: d disabled an endpoint (visible through the API)")
+
+        check_sources_view(session, port, writer)
 
         session.resize(80, 24)
         session.wait_for(lambda s: len(s.splitlines()) <= 24 and s.strip() != "", "a redraw at 80x24")

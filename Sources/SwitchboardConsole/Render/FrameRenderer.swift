@@ -59,7 +59,11 @@ struct FrameRenderer {
         for (index, span) in title.enumerated() {
             let piece = (index == 0 ? " " : " \(glyphs.separator) ") + span.text + (index == title.count - 1 ? " " : "")
             let width = TextWidth.of(piece)
-            if index > 0 && used + width > available { break }
+            if index > 0 && used + width > available {
+                // The spans left out take the closing space of the last one drawn.
+                if used < available { frame.put(" ", x: x, y: rect.y, role: role, maxWidth: 1) }
+                break
+            }
             let text = index == 0 ? TextWidth.truncate(piece, to: available, ellipsis: glyphs.ellipsis) : piece
             let written = frame.put(text, x: x, y: rect.y, role: span.role, maxWidth: max(0, available - used))
             if index > 0 { frame.restyle(Rect(x: x + 1, y: rect.y, width: TextWidth.of(glyphs.separator), height: 1), role: role) }
@@ -75,7 +79,7 @@ struct FrameRenderer {
         let rect = pane.rect
         guard rect.width >= 4, rect.height >= 3 else { return }
         frame.fill(rect)
-        let title = [Span("\(pane.pane.rawValue) \(pane.pane.title)", pane.focused ? .titleFocused : .title)] + pane.badges
+        let title = [Span("\(pane.pane.number) \(pane.pane.title)", pane.focused ? .titleFocused : .title)] + pane.badges
         drawBox(rect, title: title, right: pane.position, focused: pane.focused)
         let inner = rect.inset(by: 1)
         let contentX = inner.x + 1, contentWidth = max(0, inner.width - 2)
@@ -89,6 +93,13 @@ struct FrameRenderer {
                 frame.put(line, x: contentX, y: inner.y + 1 + offset, role: message.role, maxWidth: contentWidth)
             }
             return
+        }
+        let summaryTop = inner.maxY - pane.summary.count
+        if !pane.summary.isEmpty && summaryTop - 1 > inner.y + pane.rows.count {
+            frame.put(String(repeating: glyphs.horizontal, count: max(0, contentWidth)), x: contentX, y: summaryTop - 1, role: .border, maxWidth: contentWidth)
+            for (offset, line) in pane.summary.enumerated() {
+                frame.put(line, x: contentX, y: summaryTop + offset, maxWidth: contentWidth)
+            }
         }
         for (offset, row) in pane.rows.enumerated() {
             let y = inner.y + 1 + offset

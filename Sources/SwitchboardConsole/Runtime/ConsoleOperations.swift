@@ -8,6 +8,8 @@ protocol ConsoleOperations: Sendable {
     func healthSnapshot() -> [String: EndpointHealthBoard.Snapshot]
     func gauges() async throws -> StoreGauges
     func endpoints() async throws -> [Endpoint]
+    /// Inbound sources of every tenant, oldest first.
+    func sources() async throws -> [Source]
     func events(_ query: EventQuery) async throws -> Page<Event>
     func eventDetail(_ event: EventRef) async throws -> EventDetail
     func retryQueue(limit: Int) async throws -> [Delivery]
@@ -26,6 +28,7 @@ struct SwitchboardOperations: ConsoleOperations {
     func healthSnapshot() -> [String: EndpointHealthBoard.Snapshot] { switchboard.health.snapshot() }
     func gauges() async throws -> StoreGauges { try await switchboard.store.gauges() }
     func endpoints() async throws -> [Endpoint] { try await switchboard.endpoints(tenant: nil) }
+    func sources() async throws -> [Source] { try await switchboard.sources(tenant: nil) }
     func events(_ query: EventQuery) async throws -> Page<Event> { try await switchboard.events(query) }
 
     func eventDetail(_ event: EventRef) async throws -> EventDetail {

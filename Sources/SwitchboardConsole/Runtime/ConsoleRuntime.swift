@@ -104,6 +104,7 @@ struct ConsoleRuntime: Sendable {
                 storeDescription: runtime.options.storeDescription, size: capabilities.size, now: runtime.operations.now())
             initial.glyphs = capabilities.unicode ? .unicode : .ascii
             initial.timeZone = runtime.timeZone
+            initial.ingestBaseURL = runtime.options.ingestBaseURL
             state = initial
             let effects = apply(.tick(initial.now), renderNow: true)
             return effects

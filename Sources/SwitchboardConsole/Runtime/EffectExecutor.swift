@@ -14,6 +14,8 @@ struct EffectExecutor: Sendable {
             switch request {
             case .endpoints:
                 return .loaded(.endpoints(try await operations.endpoints()))
+            case .sources:
+                return .loaded(.sources(try await operations.sources()))
             case .health:
                 return .loaded(.health(operations.healthSnapshot()))
             case .gauges:

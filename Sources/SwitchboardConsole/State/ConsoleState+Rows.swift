@@ -7,6 +7,7 @@ extension ConsoleState {
     func rowCount(_ pane: Pane) -> Int {
         switch pane {
         case .endpoints: visibleEndpoints().count
+        case .sources: visibleSources().count
         case .events: eventsListing().count
         case .attempts: attemptRows().count
         case .retryQueue: visibleRetryQueue().count
@@ -18,6 +19,9 @@ extension ConsoleState {
         switch pane {
         case .endpoints:
             let rows = visibleEndpoints()
+            return rows.indices.contains(index) ? rows[index].id : nil
+        case .sources:
+            let rows = visibleSources()
             return rows.indices.contains(index) ? rows[index].id : nil
         case .events:
             return eventsListing().event(at: index)?.id
@@ -34,6 +38,7 @@ extension ConsoleState {
     func rowIndex(_ pane: Pane, id: String) -> Int? {
         switch pane {
         case .endpoints: visibleEndpoints().firstIndex { $0.id == id }
+        case .sources: visibleSources().firstIndex { $0.id == id }
         case .events: eventsListing().index(of: id)
         case .attempts: attemptRows().firstIndex { $0.id == id }
         case .retryQueue: visibleRetryQueue().firstIndex { $0.id == id }
@@ -52,6 +57,30 @@ extension ConsoleState {
                 && (filter.eventType.map { endpoint.subscribes(to: $0) } ?? true)
                 && filter.matchesTerms([endpoint.id, endpoint.name, endpoint.url, endpoint.tenantID, status.word, endpoint.description])
         }
+    }
+
+    // MARK: Sources
+
+    /// The sources the sources view lists after its filter (`status:` matches the provider,
+    /// `refusing`, `unverified` or `receiving`).
+    func visibleSources() -> [Source] {
+        let filter = filter(.sources)
+        guard !filter.isEmpty else { return sources }
+        return sources.filter { source in
+            let status = SourceStatus(source)
+            let verification = source.provider == .none ? "unverified" : "verified"
+            return filter.matchesStatus(status.word, source.provider.rawValue, verification)
+                && filter.matchesTerms([
+                    source.id, source.name, source.provider.rawValue, source.slug, source.tenantID, status.word, verification,
+                    source.lastRejectionReason ?? "",
+                ])
+        }
+    }
+
+    var selectedSource: Source? {
+        let rows = visibleSources()
+        let index = cursor(.sources).selection
+        return rows.indices.contains(index) ? rows[index] : nil
     }
 
     // MARK: Events

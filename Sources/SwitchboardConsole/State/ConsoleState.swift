@@ -11,6 +11,8 @@ struct ConsoleState: Sendable {
     var readOnly: Bool
     var listenAddress: String
     var storeDescription: String
+    /// Public base URL of the ingest routes (`http://127.0.0.1:8080`); empty shows paths only.
+    var ingestBaseURL: String = ""
     var size: TerminalSize
     /// The clock's time at the last tick.
     var now: Date
@@ -22,6 +24,8 @@ struct ConsoleState: Sendable {
     // MARK: Interaction
 
     var focus: Pane = .events
+    /// What pane 1 shows: ``Pane/endpoints`` or ``Pane/sources`` (`s` switches).
+    var paneOne: Pane = .endpoints
     var cursors: [Pane: ListCursor] = [:]
     var filters: [Pane: FilterQuery] = [:]
     var modal: Modal?
@@ -34,6 +38,8 @@ struct ConsoleState: Sendable {
     // MARK: Data
 
     var endpoints: [Endpoint] = []
+    /// Inbound sources of every tenant, oldest first. Their secrets are never shown.
+    var sources: [Source] = []
     var health: [String: EndpointHealthBoard.Snapshot] = [:]
     var gauges: StoreGauges?
     var events = EventsState()
@@ -67,6 +73,12 @@ struct ConsoleState: Sendable {
     /// The filter of `pane`.
     func filter(_ pane: Pane) -> FilterQuery { filters[pane] ?? FilterQuery("") }
 
+    /// The panes on screen, in `Tab` order: pane 1's current view, then panes 2–4.
+    var panes: [Pane] { [paneOne, .events, .attempts, .retryQueue] }
+
+    /// Sources by id, for naming the events they received.
+    func source(id: String) -> Source? { sources.first { $0.id == id } }
+
     /// Endpoints by id, for naming deliveries.
     func endpoint(id: String) -> Endpoint? { endpoints.first { $0.id == id } }
 
@@ -75,5 +87,6 @@ struct ConsoleState: Sendable {
         guard let first = endpoints.first?.tenantID else { return false }
         return endpoints.contains { $0.tenantID != first }
             || events.rows.contains { $0.tenantID != first }
+            || sources.contains { $0.tenantID != first }
     }
 }

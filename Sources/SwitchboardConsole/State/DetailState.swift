@@ -17,12 +17,14 @@ enum DetailTarget: Sendable, Hashable {
     case delivery(id: String, event: EventRef)
     /// An endpoint's settings and health (never its secret).
     case endpoint(id: String)
+    /// An inbound source's settings and traffic (never its secret).
+    case source(id: String)
 
     /// The event whose details the view needs, if any.
     var event: EventRef? {
         switch self {
         case .event(let event), .attempt(_, let event), .delivery(_, let event): event
-        case .endpoint: nil
+        case .endpoint, .source: nil
         }
     }
 }

@@ -1,24 +1,35 @@
-/// The console's four panes, numbered as the keys `1`–`4` select them.
-enum Pane: Int, Sendable, Hashable, CaseIterable {
-    case endpoints = 1
-    case events = 2
-    case attempts = 3
-    case retryQueue = 4
+/// The console's panes. Four show at once (or one per tab), numbered as the keys `1`–`4`
+/// select them; pane 1 shows either the endpoints or, after `s`, the inbound sources.
+enum Pane: Sendable, Hashable, CaseIterable {
+    case endpoints
+    /// Inbound sources: the alternative view of pane 1.
+    case sources
+    case events
+    case attempts
+    case retryQueue
+
+    /// The number shown in titles and tabs, and the digit key that focuses the pane.
+    var number: Int {
+        switch self {
+        case .endpoints, .sources: 1
+        case .events: 2
+        case .attempts: 3
+        case .retryQueue: 4
+        }
+    }
 
     var title: String {
         switch self {
         case .endpoints: "Endpoints"
+        case .sources: "Sources"
         case .events: "Events"
         case .attempts: "Attempts"
         case .retryQueue: "Retry queue"
         }
     }
 
-    /// The pane `Tab` moves to.
-    var next: Pane { Pane(rawValue: rawValue % 4 + 1)! }
-
-    /// The pane `Shift-Tab` moves to.
-    var previous: Pane { Pane(rawValue: (rawValue + 2) % 4 + 1)! }
+    /// Whether the pane is one of pane 1's two views.
+    var isPaneOne: Bool { self == .endpoints || self == .sources }
 }
 
 /// Where a list pane is: the selected row and the first row shown.

@@ -2,7 +2,7 @@ import Foundation
 
 /// The kinds of data the console loads from the dispatcher.
 enum DataKind: Sendable, Hashable, CaseIterable {
-    case endpoints, health, gauges, events, retryQueue, eventDetail, tallies
+    case endpoints, sources, health, gauges, events, retryQueue, eventDetail, tallies
 
     /// Least time between two loads while changes keep coming.
     var minimumInterval: TimeInterval {
@@ -11,7 +11,7 @@ enum DataKind: Sendable, Hashable, CaseIterable {
         case .gauges, .retryQueue: 1
         case .events: 1
         case .eventDetail: 0.3
-        case .endpoints: 1
+        case .endpoints, .sources: 1
         case .tallies: 0.2
         }
     }
@@ -24,7 +24,7 @@ enum DataKind: Sendable, Hashable, CaseIterable {
         case .gauges, .retryQueue: 5
         case .events: 10
         case .eventDetail: 10
-        case .endpoints: 15
+        case .endpoints, .sources: 15
         case .tallies: .infinity
         }
     }

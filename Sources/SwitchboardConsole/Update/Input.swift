@@ -29,6 +29,7 @@ enum Input: Sendable {
 /// Data the console asked for.
 enum DataRequest: Sendable, Hashable {
     case endpoints
+    case sources
     case health
     case gauges
     case events(EventsWindowRequest)
@@ -40,6 +41,7 @@ enum DataRequest: Sendable, Hashable {
     var kind: DataKind {
         switch self {
         case .endpoints: .endpoints
+        case .sources: .sources
         case .health: .health
         case .gauges: .gauges
         case .events: .events
@@ -53,6 +55,7 @@ enum DataRequest: Sendable, Hashable {
 /// What a load brought back.
 enum DataResult: Sendable {
     case endpoints([Endpoint])
+    case sources([Source])
     case health([String: EndpointHealthBoard.Snapshot])
     case gauges(StoreGauges)
     case events(EventsWindowRequest, Page<Event>)

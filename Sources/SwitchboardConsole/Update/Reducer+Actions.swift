@@ -62,7 +62,7 @@ extension Reducer {
                         "", "Retry? [y/N]",
                     ]))
             return []
-        case .endpoints:
+        case .endpoints, .sources:
             flash("r replays the event selected in pane 2, or retries a delivery in panes 3 and 4", .info, &state)
             return []
         }
@@ -82,7 +82,7 @@ extension Reducer {
     static func beginToggleEndpoint(_ state: inout ConsoleState) -> [Effect] {
         guard !state.readOnly else { return refuseReadOnly("disabling and enabling endpoints", &state) }
         guard state.focus == .endpoints, let endpoint = state.selectedEndpoint else {
-            flash("d disables or enables the endpoint selected in pane 1", .info, &state)
+            flash(state.focus == .sources ? "d acts on endpoints: press s to show them in pane 1" : "d disables or enables the endpoint selected in pane 1", .info, &state)
             return []
         }
         let host = Format.host(of: endpoint.url)
@@ -102,7 +102,10 @@ extension Reducer {
     static func beginRotateSecret(_ state: inout ConsoleState) -> [Effect] {
         guard !state.readOnly else { return refuseReadOnly("secret rotation", &state) }
         guard state.focus == .endpoints, let endpoint = state.selectedEndpoint else {
-            flash("R rotates the secret of the endpoint selected in pane 1", .info, &state)
+            flash(
+                state.focus == .sources
+                    ? "R rotates endpoint secrets (press s for endpoints); rotate a source's secret through the API"
+                    : "R rotates the secret of the endpoint selected in pane 1", .info, &state)
             return []
         }
         let grace =

@@ -16,7 +16,7 @@ extension Reducer {
         state.now = now
         if let flash = state.flash, flash.expiresAt <= now { state.flash = nil }
         var effects: [Effect] = []
-        for (kind, request) in [(DataKind.health, DataRequest.health), (.endpoints, .endpoints), (.gauges, .gauges), (.retryQueue, .retryQueue(limit: retryQueueLimit))]
+        for (kind, request) in [(DataKind.health, DataRequest.health), (.endpoints, .endpoints), (.sources, .sources), (.gauges, .gauges), (.retryQueue, .retryQueue(limit: retryQueueLimit))]
         where state.sync.isDue(kind, at: now) {
             state.sync.started(kind)
             effects.append(.load(request))
@@ -96,15 +96,18 @@ extension Reducer {
                 state.health[id] = nil
                 reanchor(.endpoints, &state)
                 state.sync.markDirty(.gauges, .retryQueue)
-            case .sourceChanged, .sourceDeleted:
-                break  // Shown by the sources view (being added).
+            case .sourceChanged(let source):
+                upsert(source, &state)
+            case .sourceDeleted(let id, let tenantID):
+                state.sources.removeAll { $0.id == id && $0.tenantID == tenantID }
+                reanchor(.sources, &state)
             }
         }
         state.rates.record(events: published, attempts: attempts, at: state.now)
         if dropped > state.droppedChanges {
             // The feed lost changes: reload everything it might have told.
             state.droppedChanges = dropped
-            state.sync.markDirty(.events, .endpoints, .retryQueue, .gauges, .eventDetail)
+            state.sync.markDirty(.events, .endpoints, .sources, .retryQueue, .gauges, .eventDetail)
             state.talliesRequested.removeAll()
         }
         if state.tallies.count > tallyCacheLimit {
@@ -135,6 +138,11 @@ extension Reducer {
             finish(.endpoints, &state)
             state.endpoints = endpoints
             reanchor(.endpoints, &state)
+            return []
+        case .sources(let sources):
+            finish(.sources, &state)
+            state.sources = sources
+            reanchor(.sources, &state)
             return []
         case .health(let health):
             finish(.health, &state)
@@ -180,6 +188,16 @@ extension Reducer {
             state.loadErrors[request.kind] = message
             return []
         }
+    }
+
+    /// Adds `source` or replaces the loaded one with the same id, keeping the selection on it.
+    static func upsert(_ source: Source, _ state: inout ConsoleState) {
+        if let index = state.sources.firstIndex(where: { $0.id == source.id && $0.tenantID == source.tenantID }) {
+            state.sources[index] = source
+        } else {
+            state.sources.append(source)
+        }
+        reanchor(.sources, &state)
     }
 
     private static func finish(_ kind: DataKind, _ state: inout ConsoleState) {

@@ -3,9 +3,22 @@ import SwitchboardCore
 /// Focus, selection, scrolling and the events window.
 extension Reducer {
     static func focus(_ pane: Pane, _ state: inout ConsoleState) -> [Effect] {
+        if pane.isPaneOne { state.paneOne = pane }
         state.focus = pane
         if pane == .events || pane == .retryQueue { state.inspectionSource = pane }
         return refreshInspected(&state)
+    }
+
+    /// The pane `Tab` (`delta` 1) or `Shift-Tab` (`delta` -1) moves to from `pane`.
+    static func neighbour(of pane: Pane, by delta: Int, _ state: ConsoleState) -> Pane {
+        let panes = state.panes
+        guard let index = panes.firstIndex(of: pane) else { return .events }
+        return panes[(index + delta + panes.count) % panes.count]
+    }
+
+    /// `s`: show and focus the sources in pane 1, or, from the sources, the endpoints again.
+    static func toggleSources(_ state: inout ConsoleState) -> [Effect] {
+        focus(state.focus == .sources ? .endpoints : .sources, &state)
     }
 
     static func move(_ pane: Pane, by delta: Int, _ state: inout ConsoleState) -> [Effect] {
@@ -178,6 +191,9 @@ extension Reducer {
         case .endpoints:
             guard let endpoint = state.selectedEndpoint else { return [] }
             target = .endpoint(id: endpoint.id)
+        case .sources:
+            guard let source = state.selectedSource else { return [] }
+            target = .source(id: source.id)
         case .events:
             guard let event = state.selectedEvent else { return [] }
             target = .event(EventRef(id: event.id, tenantID: event.tenantID))

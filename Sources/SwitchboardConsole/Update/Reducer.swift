@@ -53,11 +53,14 @@ enum Reducer {
             state.modal = .help
             return []
         case .tab:
-            return focus(pane.next, &state)
+            return focus(neighbour(of: pane, by: 1, state), &state)
         case .backTab:
-            return focus(pane.previous, &state)
+            return focus(neighbour(of: pane, by: -1, state), &state)
         case .character(let digit) where ("1"..."4").contains(digit):
-            return focus(Pane(rawValue: Int(String(digit))!)!, &state)
+            let number = Int(String(digit))!
+            return focus(state.panes.first { $0.number == number } ?? .events, &state)
+        case .character("s"):
+            return toggleSources(&state)
         case .character("j"), .down:
             return move(pane, by: 1, &state)
         case .character("k"), .up:

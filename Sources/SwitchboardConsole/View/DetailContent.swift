@@ -13,6 +13,7 @@ enum DetailContent {
         case .attempt(let id, _): "Attempt \(id)"
         case .delivery(let id, _): "Delivery \(id)"
         case .endpoint(let id): "Endpoint \(state.endpoint(id: id)?.name ?? id)"
+        case .source(let id): "Source \(state.source(id: id)?.name ?? id)"
         }
     }
 
@@ -23,6 +24,7 @@ enum DetailContent {
         case .attempt(let id, let ref): writeAttempt(id, ref, &writer)
         case .delivery(let id, let ref): writeDelivery(id, ref, &writer)
         case .endpoint(let id): writeEndpoint(id, &writer)
+        case .source(let id): writeSource(id, &writer)
         }
         return writer.lines
     }
@@ -47,7 +49,7 @@ enum DetailContent {
         writer.field("origin", event.origin.rawValue)
         writer.field("created", writer.time(event.createdAt))
         if let replayOf = event.replayOf { writer.field("replay of", replayOf) }
-        if let source = event.sourceID { writer.field("source", source) }
+        if let source = event.sourceID { writer.field("source", state.source(id: source).map { "\($0.name) (\(source))" } ?? source) }
         if let key = event.idempotencyKey { writer.field("idempotency", key) }
         if let correlation = event.correlationID { writer.field("correlation", correlation) }
         if let tally = state.tallies[event.id] {
@@ -177,6 +179,56 @@ enum DetailContent {
         writer.field("in flight", String(health.inFlight))
         if let last = health.lastOutcome { writer.field("last", StatusStyle.outcome(last)) }
         if let at = health.lastAttemptAt { writer.field("last at", writer.time(at)) }
+    }
+
+    // MARK: Source
+
+    private static func writeSource(_ id: String, _ writer: inout Writer) {
+        let state = writer.state
+        guard let source = state.source(id: id) else {
+            writer.text("This source no longer exists.", .muted)
+            return
+        }
+        let glyphs = state.glyphs
+        writer.field("id", source.id)
+        writer.field("tenant", source.tenantID)
+        writer.field("name", source.name)
+        if source.provider == .none {
+            writer.field("provider", Span("none \(glyphs.separator) \(glyphs.failing) UNVERIFIED: accepts any request, nothing is checked", .warning))
+        } else {
+            writer.field("provider", "\(source.provider.rawValue) \(glyphs.separator) verifies \(SourceText.verification(source.provider))")
+        }
+        writer.field("ingest URL", Span(SourceText.ingestURL(source, base: state.ingestBaseURL), .info))
+        writer.field("retention", source.retentionDays.map { Format.count($0, "day") } ?? "the global retention.days")
+        if source.provider != .none {
+            writer.field("secret", "hidden (rotate it with POST /v1/sources/{id}/rotate-secret)", .muted)
+        }
+        if let expiry = source.previousSecretExpiresAt, expiry > state.now {
+            writer.field(
+                "old secret", "still accepted until " + Format.timestamp(expiry, timeZone: state.timeZone) + " (" + Format.countdown(to: expiry, now: state.now) + ")",
+                .warning)
+        }
+        let bound = state.endpoints.filter { $0.tenantID == source.tenantID && $0.sourceIDs.contains(source.id) }
+        if bound.isEmpty {
+            writer.field("forwards to", "none: its events reach no endpoint (add: POST …/destinations)", .warning)
+        } else {
+            writer.field("forwards to", bound.map(\.name).joined(separator: ", "))
+        }
+        writer.field("created", writer.time(source.createdAt))
+        writer.blank()
+        writer.heading("Traffic")
+        writer.field("received", Format.grouped(source.eventsReceived) + (source.eventsReceived == 1 ? " event" : " events"))
+        writer.field("last received", source.lastReceivedAt.map { writer.time($0) } ?? "never")
+        writer.field(
+            "rejected",
+            Span(Format.grouped(source.rejectedCount) + (source.rejectedCount == 1 ? " request" : " requests"), source.rejectedCount > 0 ? .error : .plain))
+        if let at = source.lastRejectedAt {
+            let current = SourceStatus.isRefusing(source)
+            writer.field("last refusal", Span(writer.time(at) + (current ? " \(glyphs.separator) still refusing" : ""), current ? .error : .plain))
+        }
+        if let reason = source.lastRejectionReason {
+            writer.field("reason", reason, .error)
+        }
     }
 
     // MARK: Writer

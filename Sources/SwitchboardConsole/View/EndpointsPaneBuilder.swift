@@ -1,9 +1,7 @@
 import SwitchboardCore
 
-/// Pane 1: every endpoint with its state and recent health.
-///
-/// Inbound sources will join this pane as a second section; rows are built per section
-/// so that a `.banner` title can separate them then.
+/// Pane 1: every endpoint with its state and recent health. `s` switches the pane to the
+/// inbound sources (``SourcesPaneBuilder``); a badge says when some source is refusing.
 enum EndpointsPaneBuilder {
     static func build(_ state: ConsoleState, layout: Layout) -> PaneModel {
         let glyphs = state.glyphs
@@ -40,6 +38,8 @@ enum EndpointsPaneBuilder {
         var badges: [Span] = []
         let failing = state.endpoints.filter { EndpointStatus($0) == .failing }.count
         if failing > 0 { badges.append(Span("\(failing) failing", .error)) }
+        let refusing = state.sources.filter(SourceStatus.isRefusing).count
+        if refusing > 0 { badges.append(Span("\(Format.count(refusing, "source")) refusing (s)", .error)) }
         if let filter = state.filters[.endpoints] { badges.append(Span("/" + filter.text, .key)) }
         let message: Span? =
             if let error = state.loadErrors[.endpoints], endpoints.isEmpty { Span("Could not load endpoints: \(error)", .error) }

@@ -16,6 +16,9 @@ enum EventsPaneBuilder {
         ]
         let tenants = state.showsTenants
         if tenants { columns.insert(Column(title: "tenant", width: .flex(min: 6, weight: 1), priority: 10), at: 2) }
+        // Where events came from, once some came through a source: its name, else the origin.
+        let origins = state.events.rows.contains { $0.sourceID != nil }
+        if origins { columns.insert(Column(title: "from", width: .flex(min: 6, weight: 1), priority: 15), at: columns.count - 2) }
         let visible = cursor.top..<min(listing.count, cursor.top + height)
         let rows: [RowModel] = visible.map { index in
             guard let event = listing.event(at: index) else { return .banner([Span("  " + glyphs.ellipsis, .muted)]) }
@@ -27,6 +30,7 @@ enum EventsPaneBuilder {
                 tally(state.tallies[event.id], glyphs),
             ]
             if tenants { cells.insert(Span(event.tenantID, .muted), at: 2) }
+            if origins { cells.insert(origin(event, state), at: cells.count - 2) }
             return .cells(cells)
         }
         var badges: [Span] = []
@@ -47,6 +51,12 @@ enum EventsPaneBuilder {
             pane: .events, rect: layout.rect(for: .events), focused: state.focus == .events, badges: badges,
             position: PaneBuilding.position(cursor.selection, count: listing.count), columns: columns, rows: rows,
             selected: visible.contains(cursor.selection) ? cursor.selection - cursor.top : nil, message: message)
+    }
+
+    /// The source's name for an ingested event, else its origin (`api`, `direct`, `replay`).
+    private static func origin(_ event: Event, _ state: ConsoleState) -> Span {
+        guard let id = event.sourceID else { return Span(event.origin.rawValue, .muted) }
+        return Span(state.source(id: id)?.name ?? Format.shortID(id, ellipsis: state.glyphs.ellipsis))
     }
 
     /// "ok/total" deliveries: green when all succeeded, red when some failed.

@@ -87,6 +87,15 @@ enum Format {
         return (number < 0 ? "-" : "") + result
     }
 
+    /// A count in at most 6 columns below 10¹⁵: `99,999`, then `123k`, `1.2M`, `123M`, `4G`.
+    static func compact(_ number: Int) -> String {
+        if number < 100_000 { return grouped(number) }
+        if number < 1_000_000 { return "\(number / 1000)k" }
+        if number < 9_950_000 { return String(format: "%.1fM", Double(number) / 1_000_000) }
+        if number < 1_000_000_000 { return "\(number / 1_000_000)M" }
+        return "\(number / 1_000_000_000)G"
+    }
+
     /// "1 endpoint", "3 endpoints".
     static func count(_ number: Int, _ noun: String) -> String {
         "\(number) \(noun)\(number == 1 ? "" : "s")"

@@ -12,6 +12,7 @@ enum KeyHints {
             KeyHint(key: "j/k", label: "move", priority: 30), KeyHint(key: enter, label: "open", priority: 65),
             KeyHint(key: "/", label: "filter", priority: 70),
             KeyHint(key: "f", label: state.events.following ? "freeze" : "follow", priority: 40),
+            KeyHint(key: "s", label: state.focus == .sources ? "endpoints" : "sources", priority: state.focus.isPaneOne ? 75 : 35),
         ]
         if !state.readOnly {
             switch state.focus {
@@ -20,6 +21,8 @@ enum KeyHints {
                 hints.append(KeyHint(key: "R", label: "rotate secret", priority: 85))
             case .events:
                 hints.append(KeyHint(key: "r", label: "replay", priority: 90))
+            case .sources:
+                break
             case .attempts, .retryQueue:
                 hints.append(KeyHint(key: "r", label: "retry", priority: 90))
             }
@@ -36,7 +39,8 @@ enum KeyHints {
             title: "Everywhere",
             hints: [
                 KeyHint(key: "Tab / Shift-Tab", label: "next / previous pane"),
-                KeyHint(key: "1 2 3 4", label: "endpoints, events, attempts, retry queue"),
+                KeyHint(key: "1 2 3 4", label: "endpoints (or sources), events, attempts, retry queue"),
+                KeyHint(key: "s", label: "sources in pane 1 / back to endpoints"),
                 KeyHint(key: "j k \(state.glyphs.arrowDown) \(state.glyphs.arrowUp)", label: "move down / up"),
                 KeyHint(key: "g G", label: "first / last row"),
                 KeyHint(key: "PgDn PgUp", label: "page down / up"),
@@ -55,6 +59,11 @@ enum KeyHints {
             if !state.readOnly {
                 pane += [KeyHint(key: "d", label: "disable / enable (asks y/N)"), KeyHint(key: "R", label: "rotate the secret (type the name)")]
             }
+        case .sources:
+            pane = [
+                KeyHint(key: enter, label: "ingest URL, verification, last refusal and its reason"),
+                KeyHint(key: "/", label: "filter: status:refusing status:unverified name text"),
+            ]
         case .events:
             pane = [KeyHint(key: enter, label: "event and its payload as JSON")]
             if !state.readOnly { pane.append(KeyHint(key: "r", label: "replay to the subscribed endpoints (asks y/N)")) }
@@ -69,6 +78,6 @@ enum KeyHints {
         let detail = HelpSection(
             title: "Detail view",
             hints: [KeyHint(key: "j k PgDn PgUp g G", label: "scroll"), KeyHint(key: "Esc q", label: "back")])
-        return [everywhere, HelpSection(title: "\(state.focus.rawValue) \(state.focus.title)", hints: pane), detail]
+        return [everywhere, HelpSection(title: "\(state.focus.number) \(state.focus.title)", hints: pane), detail]
     }
 }

@@ -1,5 +1,6 @@
 /// Where everything goes for a terminal size: four panes at 100 columns or more, one
 /// pane at a time under tabs below that, and a "too small" screen under ``minimum``.
+/// Pane 1's two views (endpoints and sources) share one rectangle.
 struct Layout: Sendable, Hashable {
     enum Arrangement: Sendable, Hashable {
         /// Endpoints and events on top, retry queue and attempts below.
@@ -44,6 +45,7 @@ struct Layout: Sendable, Hashable {
             let bottomY = body.y + topHeight, bottomHeight = body.height - topHeight
             paneRects = [
                 .endpoints: left,
+                .sources: left,
                 .events: right,
                 .attempts: Rect(x: leftWidth, y: bottomY, width: columns - leftWidth, height: bottomHeight),
                 .retryQueue: Rect(x: 0, y: bottomY, width: leftWidth, height: bottomHeight),
@@ -59,10 +61,10 @@ struct Layout: Sendable, Hashable {
     /// The rectangle of `pane` (in the tabbed arrangement all panes share one).
     func rect(for pane: Pane) -> Rect { paneRects[pane] ?? .zero }
 
-    /// Panes drawn when `focus` has the focus.
-    func visiblePanes(focus: Pane) -> [Pane] {
+    /// Panes drawn when `focus` has the focus and pane 1 shows `paneOne`.
+    func visiblePanes(focus: Pane, paneOne: Pane = .endpoints) -> [Pane] {
         switch arrangement {
-        case .quad: Pane.allCases
+        case .quad: [paneOne, .events, .attempts, .retryQueue]
         case .tabbed: [focus]
         case .tooSmall: []
         }

@@ -11,7 +11,7 @@ enum ScreenBuilder {
         } else if let detail = state.detail {
             body = .detail(detailModel(detail, state: state, layout: layout))
         } else {
-            let panes = layout.visiblePanes(focus: state.focus).map { pane(for: $0, state: state, layout: layout) }
+            let panes = layout.visiblePanes(focus: state.focus, paneOne: state.paneOne).map { pane(for: $0, state: state, layout: layout) }
             body = .panes(tabs: layout.arrangement == .tabbed ? tabs(state) : nil, panes: panes)
         }
         if layout.arrangement != .tooSmall { overlay = overlayModel(state) }
@@ -22,6 +22,7 @@ enum ScreenBuilder {
     static func pane(for pane: Pane, state: ConsoleState, layout: Layout) -> PaneModel {
         switch pane {
         case .endpoints: EndpointsPaneBuilder.build(state, layout: layout)
+        case .sources: SourcesPaneBuilder.build(state, layout: layout)
         case .events: EventsPaneBuilder.build(state, layout: layout)
         case .attempts: AttemptsPaneBuilder.build(state, layout: layout)
         case .retryQueue: RetryPaneBuilder.build(state, layout: layout)
@@ -50,14 +51,18 @@ enum ScreenBuilder {
     // MARK: Tabs
 
     static func tabs(_ state: ConsoleState) -> [TabModel] {
-        Pane.allCases.map { pane in
+        state.panes.map { pane in
             var badge: String?
             if pane == .events && !state.events.following && state.events.unseen > 0 { badge = "+\(state.events.unseen)" }
             if pane == .endpoints {
                 let failing = state.endpoints.filter { EndpointStatus($0) == .failing }.count
                 if failing > 0 { badge = "\(state.glyphs.failing)\(failing)" }
             }
-            return TabModel(pane: pane, label: "\(pane.rawValue) \(pane.title)", badge: badge, focused: pane == state.focus)
+            if pane == .sources {
+                let refusing = state.sources.filter(SourceStatus.isRefusing).count
+                if refusing > 0 { badge = "\(state.glyphs.failed)\(refusing)" }
+            }
+            return TabModel(pane: pane, label: "\(pane.number) \(pane.title)", badge: badge, focused: pane == state.focus)
         }
     }
 

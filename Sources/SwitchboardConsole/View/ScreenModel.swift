@@ -80,6 +80,9 @@ struct PaneModel: Sendable, Hashable {
     var selected: Int?
     /// Shown instead of rows when there are none (loading, empty, error).
     var message: Span?
+    /// Lines about the selected row drawn at the bottom of the pane under a rule, only when
+    /// the rows leave room for them (the list is never shortened for them).
+    var summary: [[Span]] = []
 }
 
 /// The full-screen detail view.

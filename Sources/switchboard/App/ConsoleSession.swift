@@ -27,7 +27,7 @@ enum ConsoleSession {
             switchboard: app.switchboard,
             options: ConsoleOptions(
                 readOnly: readOnly, listenAddress: app.settings.listenAddress, storeDescription: "sqlite \(app.settings.databasePath)",
-                logger: Logger(label: "switchboard.console")))
+                ingestBaseURL: app.publicBaseURL, logger: Logger(label: "switchboard.console")))
         var services = app.services.map { ServiceGroupConfiguration.ServiceConfiguration(service: $0) }
         services += extraServices.map { .init(service: $0) }
         services.append(.init(service: console, successTerminationBehavior: .gracefullyShutdownGroup, failureTerminationBehavior: .gracefullyShutdownGroup))

@@ -121,6 +121,51 @@ enum Fixtures {
             createdAt: at(3600), updatedAt: at(3600)),
     ]
 
+    // MARK: Sources
+
+    /// Stripe, receiving again after refusals hours ago, in its secret-rotation grace.
+    static let stripe = Source(
+        id: id("src", 1), tenantID: "default", name: "stripe-prod", provider: .stripe, signingSecret: Secret("whsec_stripe_secret"),
+        previousSigningSecret: Secret("whsec_stripe_old"), previousSecretExpiresAt: now.addingTimeInterval(20 * 3600),
+        slug: "in_7Hq2LmX9pR4sT1vW8yZ3aB6c", retentionDays: 30, eventsReceived: 1204, rejectedCount: 3,
+        lastRejectionReason: "no v1 signature matches (wrong secret or altered body)", lastRejectedAt: at(4 * 3600),
+        lastReceivedAt: at(12), createdAt: at(86400 * 40), updatedAt: at(12))
+    /// GitHub, refusing right now.
+    static let github = Source(
+        id: id("src", 2), tenantID: "default", name: "github-ci", provider: .github, signingSecret: Secret("gh_secret"),
+        slug: "in_Gh0000000000000000000001", eventsReceived: 40, rejectedCount: 17,
+        lastRejectionReason: "missing X-Hub-Signature-256 header", lastRejectedAt: at(30), lastReceivedAt: at(3 * 3600),
+        createdAt: at(86400 * 7), updatedAt: at(30))
+    /// The `none` provider: accepts anything.
+    static let legacy = Source(
+        id: id("src", 3), tenantID: "default", name: "legacy-form", provider: .none, signingSecret: Secret(""),
+        slug: "in_NoNe000000000000000000x1", eventsReceived: 12, lastReceivedAt: at(300), createdAt: at(86400 * 3), updatedAt: at(300))
+    /// Never received anything.
+    static let shopify = Source(
+        id: id("src", 4), tenantID: "acme", name: "shopify-eu", provider: .shopify, signingSecret: Secret("shpss_secret"),
+        slug: "in_Shop00000000000000000001", createdAt: at(3600), updatedAt: at(3600))
+    /// Busy generic HMAC source.
+    static let partner = Source(
+        id: id("src", 5), tenantID: "acme", name: "partner-hmac", provider: .hmacSHA256, signingSecret: Secret("hmac_secret"),
+        slug: "in_Hmac00000000000000000001", retentionDays: 7, eventsReceived: 150_321, lastReceivedAt: at(1),
+        createdAt: at(86400 * 90), updatedAt: at(1))
+
+    static let sources = [stripe, github, legacy, shopify, partner]
+
+    /// `state` with the sample sources loaded, `billing` bound to `stripe-prod`, and two of
+    /// the shown events received through `stripe-prod`.
+    static func withSources(_ state: inout ConsoleState, ingestBaseURL: String = "https://hooks.example.com") {
+        state.sources = sources
+        state.ingestBaseURL = ingestBaseURL
+        if let index = state.endpoints.firstIndex(where: { $0.id == billing.id }) { state.endpoints[index].sourceIDs = [stripe.id] }
+        for index in [1, 5] where state.events.rows.indices.contains(index) {
+            state.events.rows[index].origin = .source
+            state.events.rows[index].sourceID = stripe.id
+        }
+        state.events.rows[2].origin = .replay
+        Reducer.reanchorAll(&state)
+    }
+
     // MARK: State
 
     /// A console with every pane loaded, as after a few seconds of running.
