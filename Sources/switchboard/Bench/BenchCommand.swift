@@ -1,5 +1,4 @@
 import ArgumentParser
-import Crypto
 import Foundation
 import Hummingbird
 import Logging
@@ -70,13 +69,8 @@ struct BenchCommand: AsyncParsableCommand {
 
     /// A Stripe-signed request for event number `index`, as Stripe would send it now.
     static func stripeRequest(_ index: Int) -> InboundVerifier.Request {
-        let body = Data(#"{"id":"evt_bench_\#(index)","type":"charge.succeeded","data":{"object":{"amount":2000,"currency":"eur"}}}"#.utf8)
-        let timestamp = Int(Date().timeIntervalSince1970)
-        var signed = Data("\(timestamp).".utf8)
-        signed.append(body)
-        let mac = HMAC<SHA256>.authenticationCode(for: signed, using: SymmetricKey(data: Data(stripeSecret.utf8)))
-        let signature = mac.map { String(format: "%02x", $0) }.joined()
-        return InboundVerifier.Request(headers: ["stripe-signature": "t=\(timestamp),v1=\(signature)"], body: body)
+        let body = StripeSigning.event(id: "evt_bench_\(index)", type: "charge.succeeded", amount: 2000, currency: "eur")
+        return InboundVerifier.Request(headers: ["stripe-signature": StripeSigning.header(for: body, secret: stripeSecret)], body: body)
     }
 
     private func publishAll(_ switchboard: Switchboard, source: Source?) async throws -> (seconds: Double, p50: Double, p99: Double, start: ContinuousClock.Instant) {

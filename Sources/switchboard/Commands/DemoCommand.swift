@@ -13,8 +13,9 @@ struct DemoCommand: AsyncParsableCommand {
         discussion: """
             Starts everything with a throwaway data directory (unless --data-dir is given), a \
             sample receiver on 127.0.0.1 whose endpoints misbehave realistically (500s, slow \
-            answers, 410 Gone, a 60-second outage that recovers, 429s), five endpoints and a \
-            generator publishing a few events per second. Retries are quicker than in \
+            answers, 410 Gone, a 60-second outage that recovers, 429s), five endpoints, a Stripe \
+            source (press s in the console) and a generator publishing a few events per second, \
+            some of them as Stripe-signed requests and now and then a forged one. Retries are quicker than in \
             production so that you can watch them: 0, 2, 5, 10, 30 seconds.
             """)
 
@@ -41,14 +42,16 @@ struct DemoCommand: AsyncParsableCommand {
         let logger = Logger(label: "switchboard")
         let app = try SwitchboardApp.build(settings: settings, logger: logger)
         let receiverPort = try FreePort.find()
+        var stripeSource = try await app.switchboard.sources(tenant: .defaultTenant).first { $0.name == "stripe-demo" }
         if try await app.switchboard.endpoints(tenant: nil).isEmpty {
             try await DemoSetup.createEndpoints(on: app.switchboard, receiverPort: receiverPort)
+            stripeSource = try await DemoSetup.createStripeSource(on: app.switchboard, receiverPort: receiverPort)
         }
         try await ConsoleSession.run(
             app: app,
             extraServices: [
                 DemoReceiver(port: receiverPort, recoverAfter: 60, logger: logger),
-                DemoTraffic(switchboard: app.switchboard, eventsPerSecond: rate, logger: logger),
+                DemoTraffic(switchboard: app.switchboard, eventsPerSecond: rate, stripeSource: stripeSource, logger: logger),
             ],
             readOnly: readonly, announceKey: !throwaway, logger: logger)
     }

@@ -14,4 +14,19 @@ enum DemoSetup {
         ]
         for draft in drafts { _ = try await switchboard.createEndpoint(draft, tenant: .defaultTenant) }
     }
+
+    /// The Stripe secret of the demo's inbound source; ``DemoTraffic`` signs with it.
+    static let stripeSecret = "whsec_demo_stripe_signing_secret"
+
+    /// An inbound Stripe source whose charges and invoices go to the `/orders` receiver.
+    static func createStripeSource(on switchboard: Switchboard, receiverPort: Int) async throws -> Source {
+        let source = try await switchboard.createSource(
+            SourceDraft(name: "stripe-demo", provider: .stripe, signingSecret: stripeSecret), tenant: .defaultTenant)
+        _ = try await switchboard.addDestination(
+            toSource: source.id, tenant: .defaultTenant,
+            draft: EndpointDraft(
+                name: "payments", url: "http://127.0.0.1:\(receiverPort)/orders", description: "Stripe events, verified and forwarded",
+                eventTypes: ["charge.*", "invoice.*"]))
+        return source
+    }
 }
