@@ -4,7 +4,7 @@ the panes with their colours (tmux capture-pane -e) and renders them to PNG with
 
     .venv/bin/pip install pillow && .venv/bin/python scripts/screenshots.py
 
-Writes screenshots/console.png, screenshots/help.png and screenshots/event-detail.png.
+Writes screenshots/console.png, help.png, event-detail.png and sources.png.
 """
 import os
 import re
@@ -128,6 +128,9 @@ def main():
         time.sleep(1)
         render(session.screen(ansi=True), os.path.join(out, "event-detail.png"))
         session.keys("Escape")
+        session.keys("s")
+        time.sleep(1)
+        render(session.screen(ansi=True), os.path.join(out, "sources.png"))
         session.keys("q")
     finally:
         session.close()
