@@ -37,15 +37,11 @@ extension SQLiteStore {
         }
     }
 
-    /// Replaces every column of the stored endpoint with the same id and tenant (its creation
-    /// date excepted); throws ``StoreError/notFound(_:)`` when there is none.
-    ///
-    /// Deliveries are not touched: disabling goes with ``pauseDeliveries(endpointID:tenant:at:)``
-    /// and enabling with ``resumeDeliveries(endpointID:tenant:at:)``.
     /// Writes the endpoint's configuration (name, URL, filters, auth, secrets, headers, limits).
     /// Its state (enabled, disabled reason and time, failing since) is left alone: that changes
     /// only through ``setEndpointEnabled(id:tenant:enabled:reason:at:)`` and recorded attempts,
     /// so an edit based on an older read can never re-enable an endpoint an attempt disabled.
+    /// Throws ``StoreError/notFound(_:)`` when there is no such endpoint in the tenant.
     public func updateEndpoint(_ endpoint: Endpoint) async throws {
         let changed = try await write { db in
             try db.execute(

@@ -80,7 +80,7 @@ struct ClaimTests {
     @Test("deliveries of a disabled endpoint are never claimed, even pending ones")
     func disabledSkipped() async throws {
         try await F.with { fixture in
-            var endpoint = try await fixture.endpoint()
+            let endpoint = try await fixture.endpoint()
             let published = try await fixture.publish(to: [endpoint], at: F.at(0))
             try await fixture.setEnabledFlag(endpoint, false)  // not yet paused: the claim must still refuse it
 

@@ -130,7 +130,7 @@ struct EventListingTests {
                 let filter = SQLiteStore.eventFilter(query)
                 let sql = "EXPLAIN QUERY PLAN " + SQLiteStore.eventPageSQL(filter.sql)
                 let arguments = filter.arguments + [50, 0]
-                let rows = try await fixture.store.pool.read { db in try Row.fetchAll(db, sql: sql, arguments: arguments) }
+                let rows = try fixture.store.pool.read { db in try Row.fetchAll(db, sql: sql, arguments: arguments) }
                 let details = rows.map { $0["detail"] as String }
                 let nestedSort = rows.contains { ($0["parent"] as Int) != 0 && ($0["detail"] as String).contains("TEMP B-TREE") }
                 return (details.joined(separator: "\n"), nestedSort)

@@ -11,7 +11,7 @@ struct OperationsTests {
     @Test("pause holds waiting deliveries; resume makes them due again and claims take them in their original order")
     func pauseAndResume() async throws {
         try await F.with { fixture in
-            var endpoint = try await fixture.endpoint()
+            let endpoint = try await fixture.endpoint()
             var deliveries: [Delivery] = []
             for second in 0..<4 { deliveries += try await fixture.publish(to: [endpoint], at: F.at(Double(second))).deliveries }
             // The first one fails once and is scheduled for much later than the others.
@@ -114,7 +114,7 @@ struct OperationsTests {
     func crashRecovery() async throws {
         try await F.with { fixture in
             let endpoint = try await fixture.endpoint("live", createdAt: F.at(0))
-            var disabled = try await fixture.endpoint("disabled", createdAt: F.at(1))
+            let disabled = try await fixture.endpoint("disabled", createdAt: F.at(1))
             let published = try await fixture.publish(to: [endpoint, disabled], at: F.at(2))
             let idle = try await fixture.publish(to: [endpoint], at: F.at(500))
             #expect(try await fixture.claim(at: F.at(3), lease: 3600).count == 2)

@@ -53,7 +53,7 @@ struct PublishingTests {
     @Test("the endpoint's state at commit decides pending or paused, whatever the delivery said")
     func stateDecidedInTransaction() async throws {
         try await F.with { fixture in
-            var endpoint = try await fixture.endpoint()
+            let endpoint = try await fixture.endpoint()
             var item = F.newEvent(to: [endpoint], at: F.at(5))
             try await fixture.setEnabledFlag(endpoint, false)  // disabled after the fan-out was computed
 
