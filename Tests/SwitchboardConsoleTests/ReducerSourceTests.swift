@@ -57,6 +57,21 @@ import Testing
         #expect(state.source(id: Fixtures.legacy.id) != nil)
     }
 
+    @Test func anEventFromASourceCountsAsReceivedByIt() {
+        var state = Self.sourcesState()
+        let before = state.source(id: Fixtures.stripe.id)!.eventsReceived
+        let received = Fixtures.now.addingTimeInterval(3)
+        let fromSource = Event(
+            id: Fixtures.id("evt", 901), tenantID: Fixtures.stripe.tenantID, eventType: "charge.succeeded", payload: Data("{}".utf8),
+            origin: .source, sourceID: Fixtures.stripe.id, createdAt: received)
+        var replayed = fromSource
+        replayed.id = Fixtures.id("evt", 902)
+        replayed.origin = .replay
+        _ = Reducer.reduce(&state, .changes([.eventPublished(fromSource, deliveries: []), .eventPublished(replayed, deliveries: [])], dropped: 0))
+        #expect(state.source(id: Fixtures.stripe.id)?.eventsReceived == before + 1, "a replay is not a new receipt")
+        #expect(state.source(id: Fixtures.stripe.id)?.lastReceivedAt == received)
+    }
+
     @Test func theSelectionFollowsItsSourceAndStaysInBounds() {
         var state = Self.sourcesState()
         Fixtures.press([.character("s"), .character("G")], &state)

@@ -60,6 +60,12 @@ extension Reducer {
             switch change {
             case .eventPublished(let event, let deliveries):
                 published += 1
+                if event.origin == .source, let sourceID = event.sourceID,
+                    let index = state.sources.firstIndex(where: { $0.id == sourceID && $0.tenantID == event.tenantID })
+                {
+                    state.sources[index].eventsReceived += 1
+                    state.sources[index].lastReceivedAt = event.createdAt
+                }
                 state.tallies[event.id] = DeliveryTally(deliveries)
                 if eventMatchesStoreFilter(event, deliveries: deliveries, state) {
                     if state.events.following {

@@ -2,7 +2,8 @@ import Foundation
 
 /// Something that changed in the dispatcher, as seen by the console and `/v1/stream`.
 public enum Change: Sendable, Hashable {
-    /// An event was accepted and its deliveries created.
+    /// An event was accepted and its deliveries created. An event with origin `source` is also
+    /// one more received by its source (``Source/eventsReceived``).
     case eventPublished(Event, deliveries: [Delivery])
     /// An attempt finished; `delivery` is the delivery's state after it.
     case attemptRecorded(Attempt, delivery: Delivery.State)
@@ -13,7 +14,7 @@ public enum Change: Sendable, Hashable {
     /// An endpoint was created, updated, enabled, disabled or had its secret rotated.
     case endpointChanged(Endpoint)
     case endpointDeleted(id: String, tenantID: TenantID)
-    /// A source was created, updated, rotated, received an event or refused a request.
+    /// A source was created, updated, rotated or refused a request.
     case sourceChanged(Source)
     case sourceDeleted(id: String, tenantID: TenantID)
 

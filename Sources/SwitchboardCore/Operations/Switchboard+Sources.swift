@@ -142,15 +142,13 @@ extension Switchboard {
             try await reject(source, reason: "event type '\(verified.eventType.prefix(64))' is not a valid name")
             throw .invalid("type", "the event type must be 1–\(EventType.maxLength) letters, digits or ._-:/")
         }
-        let result = try await publish(
+        // The receipt is announced by the `eventPublished` change (an event with the source's id),
+        // which is what the source's `eventsReceived` counts.
+        return try await publish(
             PublishRequest(
                 tenantID: source.tenantID, eventType: verified.eventType, payload: request.body,
                 idempotencyKey: verified.dedupeKey.map { "\(source.id):\($0.prefix(200))" }, origin: .source,
                 sourceID: source.id, sourceHeaders: verified.forwardedHeaders))
-        if !result.isDuplicate, let updated = try? await store.source(id: source.id, tenant: source.tenantID) {
-            feed.publish(.sourceChanged(updated))
-        }
-        return result
     }
 
     private func reject(_ source: Source, reason: String) async throws(SwitchboardError) {
