@@ -126,3 +126,18 @@ class Switchboard:
         self.stop()
         if self.owns_dir:
             shutil.rmtree(self.data_dir, ignore_errors=True)
+
+
+def post_raw(url, data, headers=None, timeout=10):
+    """POSTs `data` byte for byte (signatures cover the exact bytes) to a full URL; returns
+    (status, headers, body parsed as JSON when it is JSON, else the bytes)."""
+    req = urllib.request.Request(url, data=data, method="POST")
+    for name, value in (headers or {}).items():
+        req.add_header(name, value)
+    try:
+        with urllib.request.urlopen(req, timeout=timeout) as response:
+            status, answer_headers, payload = response.status, response.headers, response.read()
+    except urllib.error.HTTPError as error:
+        status, answer_headers, payload = error.code, error.headers, error.read()
+    parsed = json.loads(payload) if payload and payload[:1] in b"{[" else payload
+    return status, {k.lower(): v for k, v in answer_headers.items()}, parsed
