@@ -91,6 +91,7 @@ let package = Package(
             name: "SwitchboardCoreTests",
             dependencies: [
                 "SwitchboardCore", "SwitchboardSQLite",
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]

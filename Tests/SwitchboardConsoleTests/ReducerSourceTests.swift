@@ -207,8 +207,8 @@ import Testing
     }
 
     @Test func ingestURLJoinsTheBaseWithoutDoubleSlashes() {
-        #expect(SourceText.ingestURL(Fixtures.stripe, base: "http://127.0.0.1:8080/") == "http://127.0.0.1:8080/in/in_7Hq2LmX9pR4sT1vW8yZ3aB6c")
-        #expect(SourceText.ingestURL(Fixtures.stripe, base: "") == "/in/in_7Hq2LmX9pR4sT1vW8yZ3aB6c")
+        #expect(Fixtures.stripe.ingestURL(base: "http://127.0.0.1:8080/") == "http://127.0.0.1:8080/in/in_7Hq2LmX9pR4sT1vW8yZ3aB6c")
+        #expect(Fixtures.stripe.ingestURL(base: "") == "/in/in_7Hq2LmX9pR4sT1vW8yZ3aB6c")
     }
 
     @Test func eventsFromASourceNameIt() {

@@ -28,7 +28,7 @@ struct SourceDTO: Encodable {
         name = source.name
         provider = source.provider.rawValue
         slug = source.slug
-        url = "\(baseURL)/in/\(source.slug)"
+        url = source.ingestURL(base: baseURL)
         verified = source.provider != .none
         hmac = source.provider == .hmacSHA256 ? HMACOptionsDTO(source.hmacOptions) : nil
         retentionDays = source.retentionDays

@@ -1,4 +1,3 @@
-import Crypto
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -42,20 +41,12 @@ struct EventRoutes {
         let result = try await switchboard.publish(PublishRequest(
             tenantID: key.tenantID, eventType: eventType, payload: canonical,
             idempotencyKey: request.headers[.idempotencyKey],
-            requestHash: Self.requestHash(eventType: eventType, canonicalPayload: canonical)))
+            requestHash: PublishRequest.requestHash(scope: eventType, body: canonical)))
         let headers: HTTPFields = result.isDuplicate ? [.idempotentReplayed: "true"] : [:]
         return JSONCoding.response(
             .accepted,
             PublishResponseDTO(id: result.event.id, status: result.event.status.rawValue, deliveryIds: result.deliveries.map(\.id)),
             headers: headers)
-    }
-
-    /// Hex SHA-256 of the canonical request: the event type, a NUL, the canonical payload bytes.
-    static func requestHash(eventType: String, canonicalPayload: Data) -> String {
-        var hashed = Data(eventType.utf8)
-        hashed.append(0)
-        hashed.append(canonicalPayload)
-        return SHA256.hash(data: hashed).map { String(format: "%02x", $0) }.joined()
     }
 
     /// `GET /v1/events?limit&offset&endpoint_id&source_id&status&event_type`, newest first.

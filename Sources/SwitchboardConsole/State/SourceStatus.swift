@@ -58,11 +58,4 @@ enum SourceText {
         case .none: "nothing: every request is accepted"
         }
     }
-
-    /// `<base>/in/<slug>`, or `/in/<slug>` without a base URL.
-    static func ingestURL(_ source: Source, base: String) -> String {
-        var base = base
-        while base.hasSuffix("/") { base.removeLast() }
-        return base + "/in/" + source.slug
-    }
 }

@@ -198,7 +198,7 @@ enum DetailContent {
         } else {
             writer.field("provider", "\(source.provider.rawValue) \(glyphs.separator) verifies \(SourceText.verification(source.provider))")
         }
-        writer.field("ingest URL", Span(SourceText.ingestURL(source, base: state.ingestBaseURL), .info))
+        writer.field("ingest URL", Span(source.ingestURL(base: state.ingestBaseURL), .info))
         writer.field("retention", source.retentionDays.map { Format.count($0, "day") } ?? "the global retention.days")
         if source.provider != .none {
             writer.field("secret", "hidden (rotate it with POST /v1/sources/{id}/rotate-secret)", .muted)

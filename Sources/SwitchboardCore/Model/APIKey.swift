@@ -44,6 +44,6 @@ public struct APIKey: Sendable, Hashable, Identifiable {
 
     /// Hex SHA-256 of a presented key, for lookup.
     public static func hash(_ key: String) -> String {
-        SHA256.hash(data: Data(key.utf8)).map { String(format: "%02x", $0) }.joined()
+        SHA256.hash(data: Data(key.utf8)).hexEncoded
     }
 }

@@ -64,6 +64,12 @@ public struct Source: Sendable, Hashable, Identifiable {
         InboundVerifier(provider: provider, secrets: verificationSecrets(at: now), options: hmacOptions)
     }
 
+    /// Where providers send this source's webhooks: `<base>/in/<slug>`, or only the path when
+    /// `base` is empty. A trailing slash of `base` is dropped.
+    public func ingestURL(base: String) -> String {
+        (base.hasSuffix("/") ? String(base.dropLast()) : base) + "/in/" + slug
+    }
+
     /// A new slug: `in_` and 24 random base62 characters (about 143 bits).
     public static func makeSlug() -> String {
         let alphabet = Array("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")

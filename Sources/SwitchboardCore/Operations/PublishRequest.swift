@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 
 /// A request to publish one event.
@@ -34,6 +35,15 @@ public struct PublishRequest: Sendable, Hashable {
         self.correlationID = correlationID
         self.sourceHeaders = sourceHeaders
         self.endpointIDs = endpointIDs
+    }
+
+    /// A ``requestHash``: hex SHA-256 of `scope` (what else the request named, such as its
+    /// event type or endpoint), a NUL, then `body`.
+    public static func requestHash(scope: String, body: Data) -> String {
+        var hashed = Data(scope.utf8)
+        hashed.append(0)
+        hashed.append(body)
+        return SHA256.hash(data: hashed).hexEncoded
     }
 }
 

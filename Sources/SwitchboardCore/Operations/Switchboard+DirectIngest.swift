@@ -1,4 +1,3 @@
-import Crypto
 import Foundation
 
 /// A request to `POST /e/{endpoint_id}`: a body signed with the endpoint's own secret.
@@ -62,15 +61,7 @@ extension Switchboard {
         return try await publish(
             PublishRequest(
                 tenantID: request.tenantID, eventType: eventType, payload: request.body, idempotencyKey: request.idempotencyKey,
-                requestHash: request.idempotencyKey == nil ? nil : Self.requestHash(endpointID: endpoint.id, body: request.body),
+                requestHash: request.idempotencyKey == nil ? nil : PublishRequest.requestHash(scope: endpoint.id, body: request.body),
                 origin: .direct, correlationID: request.correlationID, endpointIDs: [endpoint.id]))
-    }
-
-    /// Hex SHA-256 of the endpoint id, a NUL and the body: what a reused Idempotency-Key is compared on.
-    static func requestHash(endpointID: String, body: Data) -> String {
-        var hashed = Data(endpointID.utf8)
-        hashed.append(0)
-        hashed.append(body)
-        return SHA256.hash(data: hashed).map { String(format: "%02x", $0) }.joined()
     }
 }

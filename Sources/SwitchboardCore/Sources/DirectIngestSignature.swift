@@ -11,7 +11,7 @@ public enum DirectIngestSignature {
         var signed = Data("\(timestamp).".utf8)
         signed.append(body)
         let mac = HMAC<SHA256>.authenticationCode(for: signed, using: SymmetricKey(data: Data(secret.reveal().utf8)))
-        return mac.map { String(format: "%02x", $0) }.joined()
+        return mac.hexEncoded
     }
 
     /// Checks a request against every secret in force (the previous one during a rotation's grace).

@@ -174,20 +174,3 @@ public struct InboundVerifier: Sendable {
         HMAC<SHA256>.isValidAuthenticationCode(signature, authenticating: message, using: SymmetricKey(data: key))
     }
 }
-
-extension Data {
-    /// Bytes from a hex string; `nil` when it is not even-length hex.
-    init?(hex: String) {
-        guard hex.count % 2 == 0 else { return nil }
-        var bytes = [UInt8]()
-        bytes.reserveCapacity(hex.count / 2)
-        var index = hex.startIndex
-        while index < hex.endIndex {
-            let next = hex.index(index, offsetBy: 2)
-            guard let byte = UInt8(hex[index..<next], radix: 16) else { return nil }
-            bytes.append(byte)
-            index = next
-        }
-        self.init(bytes)
-    }
-}

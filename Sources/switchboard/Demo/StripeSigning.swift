@@ -10,7 +10,7 @@ enum StripeSigning {
         var signed = Data("\(timestamp).".utf8)
         signed.append(body)
         let mac = HMAC<SHA256>.authenticationCode(for: signed, using: SymmetricKey(data: Data(secret.utf8)))
-        return "t=\(timestamp),v1=" + mac.map { String(format: "%02x", $0) }.joined()
+        return "t=\(timestamp),v1=" + mac.hexEncoded
     }
 
     /// A Stripe-style event body with a unique id.
