@@ -74,7 +74,10 @@ struct ConsoleState: Sendable {
     func filter(_ pane: Pane) -> FilterQuery { filters[pane] ?? FilterQuery("") }
 
     /// The panes on screen, in `Tab` order: pane 1's current view, then panes 2–4.
-    var panes: [Pane] { [paneOne, .events, .attempts, .retryQueue] }
+    var panes: [Pane] { Pane.onScreen(paneOne: paneOne) }
+
+    /// How many sources refused their most recent request.
+    var refusingSourceCount: Int { sources.count(where: SourceStatus.isRefusing) }
 
     /// Sources by id, for naming the events they received.
     func source(id: String) -> Source? { sources.first { $0.id == id } }

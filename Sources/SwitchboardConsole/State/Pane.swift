@@ -28,6 +28,9 @@ enum Pane: Sendable, Hashable, CaseIterable {
         }
     }
 
+    /// The four panes on screen, in `Tab` order, when pane 1 shows `paneOne`.
+    static func onScreen(paneOne: Pane) -> [Pane] { [paneOne, .events, .attempts, .retryQueue] }
+
     /// Whether the pane is one of pane 1's two views.
     var isPaneOne: Bool { self == .endpoints || self == .sources }
 }

@@ -38,7 +38,7 @@ enum EndpointsPaneBuilder {
         var badges: [Span] = []
         let failing = state.endpoints.filter { EndpointStatus($0) == .failing }.count
         if failing > 0 { badges.append(Span("\(failing) failing", .error)) }
-        let refusing = state.sources.filter(SourceStatus.isRefusing).count
+        let refusing = state.refusingSourceCount
         if refusing > 0 { badges.append(Span("\(Format.count(refusing, "source")) refusing (s)", .error)) }
         if let filter = state.filters[.endpoints] { badges.append(Span("/" + filter.text, .key)) }
         let message: Span? =

@@ -64,7 +64,7 @@ struct Layout: Sendable, Hashable {
     /// Panes drawn when `focus` has the focus and pane 1 shows `paneOne`.
     func visiblePanes(focus: Pane, paneOne: Pane = .endpoints) -> [Pane] {
         switch arrangement {
-        case .quad: [paneOne, .events, .attempts, .retryQueue]
+        case .quad: Pane.onScreen(paneOne: paneOne)
         case .tabbed: [focus]
         case .tooSmall: []
         }

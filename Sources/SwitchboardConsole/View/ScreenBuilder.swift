@@ -59,7 +59,7 @@ enum ScreenBuilder {
                 if failing > 0 { badge = "\(state.glyphs.failing)\(failing)" }
             }
             if pane == .sources {
-                let refusing = state.sources.filter(SourceStatus.isRefusing).count
+                let refusing = state.refusingSourceCount
                 if refusing > 0 { badge = "\(state.glyphs.failed)\(refusing)" }
             }
             return TabModel(pane: pane, label: "\(pane.number) \(pane.title)", badge: badge, focused: pane == state.focus)

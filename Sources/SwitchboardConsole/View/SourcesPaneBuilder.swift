@@ -52,7 +52,7 @@ enum SourcesPaneBuilder {
         func add(_ spans: [Span]) { lines += SpanWrap.wrap(spans, width: width, indent: 2) }
         let provider = source.provider == .none ? "none (\(SourceText.provider(.none)))" : source.provider.rawValue
         add([Span(source.name, .title), Span(" \(glyphs.separator) \(provider) \(glyphs.separator) \(state.glyphs.enter) details", .muted)])
-        lines += SpanWrap.wrap([Span(SourceText.ingestURL(source, base: state.ingestBaseURL), .info)], width: width)
+        lines += SpanWrap.wrap([Span(source.ingestURL(base: state.ingestBaseURL), .info)], width: width)
         if let at = source.lastRejectedAt {
             let refusing = SourceStatus.isRefusing(source)
             add([
@@ -81,7 +81,7 @@ enum SourcesPaneBuilder {
 
     private static func badges(_ state: ConsoleState) -> [Span] {
         var badges: [Span] = []
-        let refusing = state.sources.filter(SourceStatus.isRefusing).count
+        let refusing = state.refusingSourceCount
         if refusing > 0 { badges.append(Span("\(refusing) refusing", .error)) }
         let unverified = state.sources.filter { $0.provider == .none }.count
         if unverified > 0 { badges.append(Span("\(unverified) unverified", .warning)) }
