@@ -5,53 +5,102 @@ import SwitchboardCore
 extension SQLiteStore {
     /// Records a batch of attempts in one write transaction. For each record, in order:
     ///
-    /// 1. the attempt is stored (a record whose attempt id is already stored is applied again
-    ///    without a second attempt row; one whose delivery does not exist is skipped);
-    /// 2. the endpoint's health changes: `.succeeded` clears `failing_since`; `.failed(at)` sets
+    /// 1. the fence: the record applies only while the delivery carries the record's lease
+    ///    token. When it does not (another claim took the delivery over after the lease
+    ///    lapsed), the attempt is stored flagged `superseded` and nothing else changes. A
+    ///    record whose delivery does not exist is skipped;
+    /// 2. the attempt is stored, numbered one past the delivery's highest attempt number;
+    /// 3. the endpoint's health changes: `.succeeded` clears `failing_since`; `.failed(at)` sets
     ///    it unless already set; `.disable(reason, at)` disables the endpoint (reason, date, and
     ///    `failing_since` unless already set) and pauses its pending and scheduled deliveries;
-    /// 3. the delivery takes the new state, `attempt_count = attempt.number`, the next due date,
-    ///    the last status code and error class (`nil` when a
-    ///    response came back), and loses its lease. A new state of `pending` or
-    ///    `scheduled` becomes `paused` when the endpoint is disabled by then; a cancelled
-    ///    delivery stays cancelled.
+    ///    a throttle holds the endpoint until the later of its current and the new date;
+    /// 4. the delivery takes the new state, `attempt_count` one more, the next due date,
+    ///    the last status code and error class (`nil` when a response came back), and loses
+    ///    its lease. A new state of `pending` or `scheduled` becomes `paused` when the endpoint
+    ///    is disabled by then; a cancelled delivery stays cancelled.
     ///
     /// Then the status of every touched event is recomputed from all its deliveries (`REPLAYED`
-    /// is kept) and the events whose status changed are returned.
-    public func recordAttempts(_ records: [AttemptRecord]) async throws -> [EventStatusChange] {
-        guard !records.isEmpty else { return [] }
+    /// is kept).
+    public func recordAttempts(_ records: [AttemptRecord]) async throws -> AttemptRecording {
+        guard !records.isEmpty else { return AttemptRecording() }
         let logger = logger
         return try await write { db in
+            var recording = AttemptRecording()
             var touchedEvents: [String] = []
+            let current = try db.cachedStatement(
+                sql: """
+                    SELECT d.lease_token, d.state, e.enabled,
+                        (SELECT MAX(a.number) FROM attempts a WHERE a.delivery_id = d.id)
+                    FROM deliveries d LEFT JOIN endpoints e ON e.id = d.endpoint_id WHERE d.id = ?
+                    """)
             for record in records {
-                guard try Self.deliveryExists(db, id: record.attempt.deliveryID) else {
+                guard let row = try Row.fetchOne(current, arguments: [record.attempt.deliveryID]) else {
                     logger.warning("attempt for an unknown delivery not recorded", metadata: ["delivery": "\(record.attempt.deliveryID)"])
                     continue
                 }
-                try Self.insertAttempt(db, record.attempt)
-                touchedEvents += try Self.apply(record.endpointChange, endpointID: record.attempt.endpointID, db)
-                try Self.updateDelivery(db, record)
-                touchedEvents.append(record.attempt.eventID)
+                let token: Int64? = row[0]
+                let state = Delivery.State(rawValue: row[1]) ?? .pending
+                let enabled: Bool = row[2] ?? false
+                var attempt = record.attempt
+                attempt.number = (row[3] as Int? ?? 0) + 1
+                // A claim always sets a token and every write after it clears the token, so only
+                // the current holder matches; a record without a token (tools, tests) applies to
+                // an unclaimed delivery only.
+                if token != record.leaseToken {
+                    attempt.superseded = true
+                    attempt.nextRetryAt = nil
+                    try Self.insertAttempt(db, attempt)
+                    recording.attempts.append(attempt)
+                    recording.deliveryStates.append(nil)
+                    continue
+                }
+                try Self.insertAttempt(db, attempt)
+                touchedEvents += try Self.apply(record.endpointChange, endpointID: attempt.endpointID, db)
+                if let until = record.throttleEndpointUntil {
+                    try db.cachedStatement(
+                        sql: "UPDATE endpoints SET throttled_until = MAX(COALESCE(throttled_until, 0), ?) WHERE id = ?"
+                    ).execute(arguments: [until.unixSeconds, attempt.endpointID])
+                }
+                let disabledNow = if case .disable = record.endpointChange { true } else { false }
+                let newState = try Self.updateDelivery(
+                    db, record, attempt: attempt, endpointEnabled: enabled && !disabledNow, cancelled: state == .cancelled)
+                recording.attempts.append(attempt)
+                recording.deliveryStates.append(newState)
+                touchedEvents.append(attempt.eventID)
             }
-            return try Self.refreshEventStatuses(db, eventIDs: touchedEvents)
+            recording.eventStatusChanges = try Self.refreshEventStatuses(db, eventIDs: touchedEvents)
+            return recording
         }
     }
 
-    private static func deliveryExists(_ db: Database, id: String) throws -> Bool {
-        try Bool.fetchOne(db.cachedStatement(sql: "SELECT 1 FROM deliveries WHERE id = ?"), arguments: [id]) ?? false
+    /// Makes claimed, unsent deliveries `pending` and due at `date` again, where the lease
+    /// token still holds (a lapsed and re-claimed delivery belongs to its new holder).
+    public func releaseClaims(_ releases: [ClaimRelease], at date: Date) async throws {
+        guard !releases.isEmpty else { return }
+        try await write { db in
+            let release = try db.cachedStatement(
+                sql: """
+                    UPDATE deliveries SET state = 'pending', next_attempt_at = ?1, lease_expires_at = NULL, lease_token = NULL,
+                    updated_at = ?1 WHERE id = ?2 AND lease_token = ?3 AND state = 'in_flight'
+                    """)
+            for item in releases {
+                try release.execute(arguments: [date.unixSeconds, item.deliveryID, item.leaseToken])
+            }
+        }
     }
 
     private static func insertAttempt(_ db: Database, _ attempt: Attempt) throws {
         try db.cachedStatement(
             sql: """
                 INSERT INTO attempts (id, tenant_id, delivery_id, event_id, endpoint_id, number, url, request_headers,
-                status_code, error_class, error_message, response_body, duration_ms, created_at, next_retry_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING
+                status_code, error_class, error_message, response_body, duration_ms, created_at, next_retry_at, superseded)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING
                 """
         ).execute(arguments: [
             attempt.id, attempt.tenantID, attempt.deliveryID, attempt.eventID, attempt.endpointID, attempt.number,
             attempt.url, Rows.json(attempt.requestHeaders), attempt.statusCode, attempt.errorClass, attempt.errorMessage,
             attempt.responseBody, attempt.durationMilliseconds, attempt.createdAt.unixSeconds, attempt.nextRetryAt?.unixSeconds,
+            attempt.superseded,
         ])
     }
 
@@ -77,25 +126,26 @@ extension SQLiteStore {
         }
     }
 
-    private static func updateDelivery(_ db: Database, _ record: AttemptRecord) throws {
-        let attempt = record.attempt
-        let enabled = try Bool.fetchOne(
-            db.cachedStatement(sql: "SELECT enabled FROM endpoints WHERE id = ?"), arguments: [attempt.endpointID]) ?? false
-        var state = record.deliveryState
+    /// Writes the state an attempt led to; returns it as stored.
+    private static func updateDelivery(
+        _ db: Database, _ record: AttemptRecord, attempt: Attempt, endpointEnabled: Bool, cancelled: Bool
+    ) throws -> Delivery.State {
+        var state = cancelled ? .cancelled : record.deliveryState
         var nextAttemptAt = record.nextAttemptAt
         if Delivery.State.waiting.contains(state) {
-            if !enabled { state = .paused }
+            if !endpointEnabled { state = .paused }
             if nextAttemptAt == nil { nextAttemptAt = attempt.createdAt }
         }
         try db.cachedStatement(
             sql: """
-                UPDATE deliveries SET state = ?, attempt_count = ?, next_attempt_at = ?, lease_expires_at = NULL,
-                last_status_code = ?, last_error = ?, updated_at = ? WHERE id = ? AND state != 'cancelled'
+                UPDATE deliveries SET state = ?, attempt_count = attempt_count + 1, next_attempt_at = ?, lease_expires_at = NULL,
+                lease_token = NULL, last_status_code = ?, last_error = ?, updated_at = ? WHERE id = ?
                 """
         ).execute(arguments: [
-            state.rawValue, attempt.number, nextAttemptAt?.unixSeconds, attempt.statusCode,
+            state.rawValue, nextAttemptAt?.unixSeconds, attempt.statusCode,
             attempt.errorClass, attempt.createdAt.unixSeconds, attempt.deliveryID,
         ])
+        return state
     }
 
     /// Moves the endpoint's pending and scheduled deliveries to `paused`, keeping their due

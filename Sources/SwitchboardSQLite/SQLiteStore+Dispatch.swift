@@ -27,14 +27,16 @@ extension SQLiteStore {
             guard !chosen.isEmpty else { return [] }
 
             let lease = request.now.addingTimeInterval(request.leaseDuration)
+            let token = Int64.random(in: 1...Int64.max)
             let claim = try db.cachedStatement(
-                sql: "UPDATE deliveries SET state = 'in_flight', lease_expires_at = ?, updated_at = ? WHERE seq = ?")
+                sql: "UPDATE deliveries SET state = 'in_flight', lease_expires_at = ?, lease_token = ?, updated_at = ? WHERE seq = ?")
             var deliveries: [Delivery] = []
             for row in chosen {
-                try claim.execute(arguments: [lease.unixSeconds, now, row["seq"] as Int64])
+                try claim.execute(arguments: [lease.unixSeconds, token, now, row["seq"] as Int64])
                 var delivery = Rows.delivery(row)
                 delivery.state = .inFlight
                 delivery.leaseExpiresAt = lease
+                delivery.leaseToken = token
                 delivery.updatedAt = request.now
                 deliveries.append(delivery)
             }
@@ -52,7 +54,8 @@ extension SQLiteStore {
     static func expiredLeasesSQL(excluding count: Int) -> String {
         """
         SELECT d.* FROM deliveries d JOIN endpoints e ON e.id = d.endpoint_id
-        WHERE d.state = 'in_flight' AND d.lease_expires_at <= ? AND e.enabled = 1 \(exclusion(count))
+        WHERE d.state = 'in_flight' AND d.lease_expires_at <= ?1 AND e.enabled = 1
+        AND (e.throttled_until IS NULL OR e.throttled_until <= ?1) \(exclusion(count))
         """
     }
 
@@ -63,9 +66,9 @@ extension SQLiteStore {
         SELECT d.* FROM endpoints e CROSS JOIN deliveries d
         WHERE d.seq IN (
             SELECT w.seq FROM deliveries w
-            WHERE w.endpoint_id = e.id AND w.state IN ('pending', 'scheduled') AND w.next_attempt_at <= ?
-            ORDER BY w.next_attempt_at, w.seq LIMIT ?)
-        AND e.enabled = 1 \(exclusion(count))
+            WHERE w.endpoint_id = e.id AND w.state IN ('pending', 'scheduled') AND w.next_attempt_at <= ?1
+            ORDER BY w.next_attempt_at, w.seq LIMIT ?2)
+        AND e.enabled = 1 AND (e.throttled_until IS NULL OR e.throttled_until <= ?1) \(exclusion(count))
         ORDER BY d.next_attempt_at, d.seq LIMIT ?
         """
     }
@@ -137,7 +140,7 @@ extension SQLiteStore {
                     UPDATE deliveries SET
                         state = CASE WHEN EXISTS (SELECT 1 FROM endpoints e WHERE e.id = deliveries.endpoint_id AND e.enabled = 1)
                                 THEN 'pending' ELSE 'paused' END,
-                        next_attempt_at = ?1, lease_expires_at = NULL, updated_at = ?1
+                        next_attempt_at = ?1, lease_expires_at = NULL, lease_token = NULL, updated_at = ?1
                     WHERE state = 'in_flight'
                     """,
                 arguments: [now.unixSeconds])

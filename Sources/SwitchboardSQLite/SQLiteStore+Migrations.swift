@@ -12,6 +12,9 @@ extension SQLiteStore {
         migrator.registerMigration("v2-sources") { db in
             try db.execute(sql: v2Sources)
         }
+        migrator.registerMigration("v3-fenced-leases") { db in
+            try db.execute(sql: v3FencedLeases)
+        }
         return migrator
     }
 
@@ -169,5 +172,13 @@ extension SQLiteStore {
         ALTER TABLE events ADD COLUMN source_headers TEXT NOT NULL DEFAULT '{}';   -- JSON object of strings
         -- events(_:) of one source, newest first.
         CREATE INDEX events_by_source ON events(source_id, created_at) WHERE source_id IS NOT NULL;
+        """
+
+    /// Claims carry a lease token that the attempt's write must still hold; attempts made by a
+    /// send that outlived its lease are kept, flagged; `Retry-After` holds a whole endpoint.
+    private static let v3FencedLeases = """
+        ALTER TABLE deliveries ADD COLUMN lease_token INTEGER;
+        ALTER TABLE attempts ADD COLUMN superseded INTEGER NOT NULL DEFAULT 0 CHECK (superseded IN (0, 1));
+        ALTER TABLE endpoints ADD COLUMN throttled_until REAL;
         """
 }

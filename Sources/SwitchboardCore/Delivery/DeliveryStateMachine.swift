@@ -3,7 +3,9 @@ import Foundation
 /// The delivery state machine: a value fed with inputs, each returning what to do next.
 ///
 /// It holds no I/O and reads no clock: time and randomness are passed in, so every
-/// transition can be tested by feeding inputs and checking the resulting action.
+/// transition can be tested by feeding inputs and checking the resulting action. It covers
+/// what an attempt decides; moves that operators make without an attempt (pause, resume,
+/// retry now, recover) are single store transactions, pinned by the store's tests.
 public struct DeliveryStateMachine: Sendable, Hashable {
     /// What the dispatcher must do after an attempt.
     public enum Action: Sendable, Hashable {
@@ -48,6 +50,10 @@ public struct DeliveryStateMachine: Sendable, Hashable {
             state = .succeeded
             return .succeed
         }
+        if outcome.isPermanentFailure {
+            state = .failed
+            return .fail
+        }
         var retryAfter: TimeInterval?
         if case .response(let code, let after) = outcome {
             if code == 410 {
@@ -64,24 +70,5 @@ public struct DeliveryStateMachine: Sendable, Hashable {
         state = .scheduled
         nextAttemptAt = due
         return .retry(at: due)
-    }
-
-    /// The endpoint was disabled: waiting deliveries are held.
-    public mutating func pause() {
-        if state == .pending || state == .scheduled { state = .paused }
-    }
-
-    /// The endpoint was enabled again: held deliveries are due at `now` with a fresh schedule.
-    public mutating func resume(now: Date) {
-        guard state == .paused else { return }
-        state = .pending
-        nextAttemptAt = now
-    }
-
-    /// An operator asked for one more attempt now, even after the delivery failed or succeeded.
-    public mutating func retryNow(now: Date) {
-        guard state != .inFlight, state != .cancelled else { return }
-        state = .pending
-        nextAttemptAt = now
     }
 }

@@ -12,19 +12,25 @@ public struct RetryPolicy: Sendable, Hashable {
     public var schedule: [TimeInterval]
     /// Relative random spread applied to each retry delay: 0.2 means ±20 %.
     public var jitter: Double
-    /// Bounds within which a receiver's `Retry-After` replaces the scheduled delay.
+    /// Bounds within which a receiver's `Retry-After` replaces the scheduled delay; the
+    /// maximum defaults to the schedule's longest step.
     public var retryAfterMinimum: TimeInterval
     public var retryAfterMaximum: TimeInterval
 
     public init(
         schedule: [TimeInterval] = RetryPolicy.defaultSchedule, jitter: Double = 0.2,
-        retryAfterMinimum: TimeInterval = 1, retryAfterMaximum: TimeInterval = 3600
+        retryAfterMinimum: TimeInterval = 1, retryAfterMaximum: TimeInterval? = nil
     ) {
         precondition(!schedule.isEmpty, "a retry schedule needs at least one attempt")
         self.schedule = schedule
         self.jitter = jitter
         self.retryAfterMinimum = retryAfterMinimum
-        self.retryAfterMaximum = retryAfterMaximum
+        self.retryAfterMaximum = retryAfterMaximum ?? max(retryAfterMinimum, schedule.max() ?? 0)
+    }
+
+    /// How long a receiver's `Retry-After` of `seconds` holds its endpoint: within the bounds.
+    public func clampRetryAfter(_ seconds: TimeInterval) -> TimeInterval {
+        min(max(seconds, retryAfterMinimum), retryAfterMaximum)
     }
 
     /// Total attempts a delivery gets.
@@ -35,7 +41,7 @@ public struct RetryPolicy: Sendable, Hashable {
     public func delay(after attemptNumber: Int, retryAfter: TimeInterval?, unit: Double) -> TimeInterval? {
         guard attemptNumber < schedule.count else { return nil }
         if let retryAfter {
-            return min(max(retryAfter, retryAfterMinimum), retryAfterMaximum)
+            return clampRetryAfter(retryAfter)
         }
         let base = schedule[attemptNumber]
         let spread = (unit * 2 - 1) * jitter  // -jitter ... +jitter

@@ -1,4 +1,3 @@
-import AsyncHTTPClient
 import Foundation
 import Logging
 import ServiceLifecycle
@@ -6,40 +5,42 @@ import Synchronization
 
 /// Claims due deliveries in batches, sends them and records each attempt: the delivery engine.
 ///
-/// Runs as a `Service`. It wakes when an event is published or an operator requeues
-/// something, and otherwise every ``DispatcherConfiguration/pollInterval`` to pick up due
-/// retries. On graceful shutdown it stops claiming, lets in-flight deliveries finish for at
-/// most ``DispatcherConfiguration/drainTimeout``, then cancels the rest: their leases lapse
-/// and they are attempted again later (at-least-once).
+/// Runs as a `Service`. It wakes when an event is published, an operator requeues something
+/// or an endpoint's claimed deliveries run low, and otherwise every
+/// ``DispatcherConfiguration/pollInterval`` to pick up due retries and lapsed leases.
+///
+/// Each endpoint has its own slots (its `max_concurrency`), so a slow or hanging endpoint
+/// only ever holds its own; the global limit is sized in the thousands because a slot is a
+/// cheap task waiting on a socket. A slot hands its outcome to the ``AttemptRecorder`` and
+/// sends its endpoint's next claimed delivery at once; the recorder group-commits.
+///
+/// On graceful shutdown it stops claiming, lets in-flight deliveries finish for at most
+/// ``DispatcherConfiguration/drainTimeout``, hands unsent claims back, commits what was
+/// recorded, then cancels the rest: their leases lapse and they are attempted again
+/// (at-least-once).
 public final class DeliveryDispatcher: Service, Sendable {
     private let switchboard: Switchboard
-    private let sender: WebhookSender
+    private let transport: any DeliveryTransport
     private let ledger = InFlightLedger()
-    private let recorder: GroupCommitter<AttemptRecord, Void>
+    private let recorder: AttemptRecorder
     private let requeueInFlightOnStart: Bool
     private let stopping = StopFlag()
     private let logger: Logger
 
     /// - Parameters:
-    ///   - httpClient: the client deliveries go through; the caller owns and shuts it down.
+    ///   - transport: how attempts are sent; the caller owns it and shuts it down.
     ///   - requeueInFlightOnStart: `true` when this node is the only one using the store, so
     ///     in-flight rows at start can only be left over from a crash.
-    public init(switchboard: Switchboard, httpClient: HTTPClient, requeueInFlightOnStart: Bool = true, logger: Logger) {
+    public init(switchboard: Switchboard, transport: any DeliveryTransport, requeueInFlightOnStart: Bool = true, logger: Logger) {
         self.switchboard = switchboard
-        self.sender = WebhookSender(client: httpClient, requestTimeout: switchboard.configuration.requestTimeout)
+        self.transport = transport
         self.requeueInFlightOnStart = requeueInFlightOnStart
         self.logger = logger
-        let store = switchboard.store
-        let feed = switchboard.feed
-        self.recorder = GroupCommitter(maxBatchSize: 256) { records in
-            let changes = try await store.recordAttempts(records)
-            feed.publish(changes.map { Change.eventStatusChanged($0) })
-            return records.map { _ in () }
-        }
+        self.recorder = AttemptRecorder(store: switchboard.store, feed: switchboard.feed, logger: logger)
     }
 
     /// Deliveries being attempted right now.
-    public var inFlightCount: Int { ledger.total }
+    public var inFlightCount: Int { ledger.running }
 
     public func run() async throws {
         let configuration = switchboard.configuration
@@ -47,6 +48,7 @@ public final class DeliveryDispatcher: Service, Sendable {
             let requeued = try await switchboard.store.requeueInFlight(now: switchboard.clock.now())
             if requeued > 0 { logger.notice("requeued deliveries left in flight by an earlier run", metadata: ["count": "\(requeued)"]) }
         }
+        async let recording: Void = recorder.run()
         await withDiscardingTaskGroup { group in
             group.addTask { [switchboard, stopping] in
                 while !stopping.isSet {
@@ -62,54 +64,81 @@ public final class DeliveryDispatcher: Service, Sendable {
             await drain()
             group.cancelAll()
         }
+        recorder.close()
+        await recording
     }
 
     private func claimAndStart(in group: inout DiscardingTaskGroup) async {
         let configuration = switchboard.configuration
-        while true {
-            let capacity = configuration.maxConcurrency - ledger.total
+        while !stopping.isSet {
+            let capacity = configuration.maxConcurrency * 2 - ledger.held
             guard capacity > 0 else { return }
             let limit = min(configuration.claimBatchSize, capacity)
             let jobs: [DeliveryJob]
             do {
                 jobs = try await switchboard.store.claimDueDeliveries(
                     ClaimRequest(
-                        now: switchboard.clock.now(), limit: limit, perEndpointLimit: configuration.endpointConcurrency,
-                        leaseDuration: configuration.leaseDuration,
-                        excludedEndpointIDs: ledger.saturatedEndpoints()))
+                        now: switchboard.clock.now(), limit: limit, perEndpointLimit: Self.claimDepthPerEndpoint,
+                        leaseDuration: configuration.leaseDuration, excludedEndpointIDs: ledger.saturatedEndpoints()))
             } catch {
                 if Task.isCancelled { return }
                 logger.error("claiming due deliveries failed", metadata: ["error": "\(error)"])
                 return
             }
-            for job in ledger.admit(jobs) {
+            let admitted = ledger.admit(jobs)
+            for job in admitted.start {
                 group.addTask { await self.runSlot(startingWith: job) }
             }
+            await release(admitted.release)
             if jobs.count < limit { return }
         }
     }
 
-    /// Runs `job`, then any claimed job of the same endpoint that waited for this slot.
+    /// Most deliveries of one endpoint taken in one claim; the ledger keeps what the endpoint
+    /// may hold and hands the rest back.
+    static let claimDepthPerEndpoint = 64
+
+    /// Sends `job`, then the endpoint's next claimed job, while there is one.
     private func runSlot(startingWith job: DeliveryJob) async {
         var next: DeliveryJob? = job
         while let current = next {
-            await deliver(current)
-            next = ledger.finish(endpointID: current.endpoint.id, takeNext: !stopping.isSet && !Task.isCancelled)
+            let finished = await deliver(current)
+            let continuing = !stopping.isSet && !Task.isCancelled
+            let now = switchboard.clock.now()
+            let minimumLease = switchboard.configuration.requestTimeout + switchboard.configuration.leaseMargin
+            let step = ledger.finish(endpointID: current.endpoint.id, finished, takeNext: continuing) { candidate in
+                (candidate.delivery.leaseExpiresAt ?? .distantPast).timeIntervalSince(now) >= minimumLease
+            }
+            await release(step.release)
+            next = step.next
+            if next == nil || !step.release.isEmpty { switchboard.wakeSignal.wake() }
         }
-        switchboard.wakeSignal.wake()
+    }
+
+    /// Hands claimed, unsent jobs back to the store so they are due again now.
+    private func release(_ jobs: [DeliveryJob]) async {
+        let releases = jobs.compactMap { job in job.delivery.leaseToken.map { ClaimRelease(deliveryID: job.delivery.id, leaseToken: $0) } }
+        guard !releases.isEmpty else { return }
+        do {
+            try await switchboard.store.releaseClaims(releases, at: switchboard.clock.now())
+        } catch {
+            logger.warning("handing back claimed deliveries failed; they are retried when their leases lapse", metadata: ["error": "\(error)"])
+        }
     }
 
     private func drain() async {
         let deadline = ContinuousClock.now.advanced(by: .milliseconds(Int(switchboard.configuration.drainTimeout * 1000)))
-        if ledger.total > 0 { logger.info("draining in-flight deliveries", metadata: ["count": "\(ledger.total)"]) }
-        while ledger.total > 0, ContinuousClock.now < deadline, !Task.isCancelled {
+        if ledger.running > 0 { logger.info("draining in-flight deliveries", metadata: ["count": "\(ledger.running)"]) }
+        while ledger.running > 0, ContinuousClock.now < deadline, !Task.isCancelled {
             try? await Task.sleep(for: .milliseconds(20))
         }
-        if ledger.total > 0 { logger.warning("abandoning in-flight deliveries at shutdown; they will be retried", metadata: ["count": "\(ledger.total)"]) }
+        if ledger.running > 0 {
+            logger.warning("abandoning in-flight deliveries at shutdown; they will be retried", metadata: ["count": "\(ledger.running)"])
+        }
     }
 
-    /// Sends one attempt and records it with the state it leads to.
-    func deliver(_ job: DeliveryJob) async {
+    /// Sends one attempt and hands its record to the recorder; `nil` when cancelled mid-send.
+    func deliver(_ job: DeliveryJob) async -> InFlightLedger.Finished? {
         let configuration = switchboard.configuration
         let clock = switchboard.clock
         let endpoint = job.endpoint
@@ -118,13 +147,17 @@ public final class DeliveryDispatcher: Service, Sendable {
         let startedAt = clock.now()
         let message = WebhookMessage.make(event: job.event, endpoint: endpoint, now: startedAt, userAgent: configuration.userAgent)
         switchboard.health.attemptStarted(endpointID: endpoint.id)
-        let result = await sender.send(message, to: endpoint.url)
+        let response = await transport.send(
+            TransportRequest(
+                endpointID: endpoint.id, url: endpoint.url, message: message, maxConnections: max(1, endpoint.maxConcurrency),
+                timeout: configuration.requestTimeout))
         if Task.isCancelled {
             switchboard.health.attemptFinished(endpointID: endpoint.id, attempt: nil)
-            return
+            return nil
         }
         let finishedAt = clock.now()
-        let action = machine.finishAttempt(result.outcome, now: finishedAt, unit: Double.random(in: 0..<1))
+        let outcome = Self.outcome(of: response, now: finishedAt)
+        let action = machine.finishAttempt(outcome, now: finishedAt, unit: Double.random(in: 0..<1))
         var nextAttemptAt: Date?
         var endpointChange: EndpointHealthChange
         switch action {
@@ -141,36 +174,57 @@ public final class DeliveryDispatcher: Service, Sendable {
         if case .failed = endpointChange, let since = endpoint.failingSince, finishedAt.timeIntervalSince(since) >= configuration.autoDisableAfter {
             endpointChange = .disable(reason: "failing", at: finishedAt)
         }
+        var throttleUntil: Date?
+        if case .response(let code, let retryAfter?) = outcome, code == 429 || code == 503 {
+            throttleUntil = finishedAt.addingTimeInterval(configuration.retryPolicy.clampRetryAfter(retryAfter))
+        }
         let attempt = Attempt(
             id: Identifier.make(.attempt, at: finishedAt), tenantID: job.delivery.tenantID, deliveryID: job.delivery.id,
             eventID: job.event.id, endpointID: endpoint.id, number: number, url: endpoint.url,
-            requestHeaders: message.recordedHeaders, statusCode: result.statusCode,
-            errorClass: { if case .networkError(let errorClass) = result.outcome { errorClass } else { nil } }(),
-            errorMessage: result.errorMessage, responseBody: result.responseBody,
-            durationMilliseconds: Int((result.duration * 1000).rounded()), createdAt: finishedAt, nextRetryAt: nextAttemptAt)
-        DeliveryMetrics.recordAttempt(result.outcome)
-        DeliveryMetrics.deliveryDuration.recordNanoseconds(Int64(result.duration * 1e9))
+            requestHeaders: message.recordedHeaders, statusCode: response.statusCode, errorClass: Self.errorClass(of: response),
+            errorMessage: Self.errorMessage(of: response),
+            responseBody: response.responseBody.map { String(decoding: $0, as: UTF8.self) },
+            durationMilliseconds: Int((response.duration * 1000).rounded()), createdAt: finishedAt, nextRetryAt: nextAttemptAt)
+        DeliveryMetrics.recordAttempt(outcome)
+        DeliveryMetrics.deliveryDuration.recordNanoseconds(Int64(response.duration * 1e9))
         switchboard.health.attemptFinished(endpointID: endpoint.id, attempt: attempt)
-        do {
-            try await recorder.submit(
-                AttemptRecord(attempt: attempt, deliveryState: machine.state, nextAttemptAt: nextAttemptAt, endpointChange: endpointChange))
-        } catch {
-            logger.error("recording an attempt failed; the delivery will be retried when its lease lapses",
-                         metadata: ["delivery": "\(job.delivery.id)", "error": "\(error)"])
-            return
-        }
-        switchboard.feed.publish(.attemptRecorded(attempt, delivery: machine.state))
-        let healthFlipped: Bool
+        let flipsHealth: Bool
         switch endpointChange {
-        case .succeeded: healthFlipped = endpoint.failingSince != nil
-        case .failed: healthFlipped = endpoint.failingSince == nil
+        case .succeeded: flipsHealth = endpoint.failingSince != nil
+        case .failed: flipsHealth = endpoint.failingSince == nil
         case .disable(let reason, _):
-            healthFlipped = true
+            flipsHealth = true
             logger.warning("endpoint disabled automatically", metadata: ["endpoint": "\(endpoint.id)", "reason": "\(reason)"])
         }
-        if healthFlipped, let updated = try? await switchboard.store.endpoint(id: endpoint.id, tenant: endpoint.tenantID) {
-            switchboard.feed.publish(.endpointChanged(updated))
+        await recorder.submit(
+            AttemptRecorder.Entry(
+                record: AttemptRecord(
+                    attempt: attempt, leaseToken: job.delivery.leaseToken, deliveryState: machine.state, nextAttemptAt: nextAttemptAt,
+                    endpointChange: endpointChange, throttleEndpointUntil: throttleUntil),
+                flipsEndpointHealth: flipsHealth))
+        return InFlightLedger.Finished(duration: response.duration, succeeded: outcome.isSuccess, throttled: throttleUntil != nil)
+    }
+
+    /// The state machine's input: a complete response, or a network error (a response cut
+    /// short, by the deadline or the receiver, counts as an error).
+    static func outcome(of response: TransportResponse, now: Date) -> AttemptOutcome {
+        if let errorClass = response.errorClass { return .networkError(errorClass: errorClass) }
+        let code = response.statusCode ?? 0
+        return .response(statusCode: code, retryAfter: response.retryAfter.flatMap { RetryAfter.delay($0, now: now) })
+    }
+
+    static func errorClass(of response: TransportResponse) -> String? {
+        if let errorClass = response.errorClass { return errorClass }
+        if let code = response.statusCode, (300..<400).contains(code) { return "redirect" }
+        return nil
+    }
+
+    static func errorMessage(of response: TransportResponse) -> String? {
+        if let message = response.errorMessage { return message }
+        if let code = response.statusCode, (300..<400).contains(code) {
+            return "redirect not followed" + (response.location.map { " (Location: \(String($0.prefix(500))))" } ?? "")
         }
+        return nil
     }
 }
 

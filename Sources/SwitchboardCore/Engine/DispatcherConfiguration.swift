@@ -6,13 +6,15 @@ public struct DispatcherConfiguration: Sendable, Hashable {
     public var retryPolicy: RetryPolicy
     /// `delivery.connect_timeout_seconds` (default 5).
     public var connectTimeout: TimeInterval
-    /// `delivery.request_timeout_seconds` (default 30).
+    /// `delivery.request_timeout_seconds` (default 30): one deadline per attempt, covering
+    /// connect, TLS, the request and the whole response body.
     public var requestTimeout: TimeInterval
-    /// `delivery.max_concurrency` (default 64): deliveries in flight at once, in total.
+    /// `delivery.max_concurrency` (default 1024): deliveries in flight at once, in total.
     public var maxConcurrency: Int
-    /// `delivery.endpoint_concurrency` (default 4): deliveries in flight at once per endpoint.
+    /// `delivery.endpoint_concurrency` (default 4): deliveries in flight at once per endpoint
+    /// that sets no `max_concurrency` of its own.
     public var endpointConcurrency: Int
-    /// `delivery.claim_batch_size` (default 64): deliveries claimed per store round trip.
+    /// `delivery.claim_batch_size` (default 256): most deliveries claimed per store round trip.
     public var claimBatchSize: Int
     /// `delivery.poll_interval_ms` (default 500): how often due retries are looked for when idle.
     public var pollInterval: TimeInterval
@@ -31,7 +33,7 @@ public struct DispatcherConfiguration: Sendable, Hashable {
 
     public init(
         retryPolicy: RetryPolicy = RetryPolicy(), connectTimeout: TimeInterval = 5, requestTimeout: TimeInterval = 30,
-        maxConcurrency: Int = 64, endpointConcurrency: Int = 4, claimBatchSize: Int = 64, pollInterval: TimeInterval = 0.5,
+        maxConcurrency: Int = 1024, endpointConcurrency: Int = 4, claimBatchSize: Int = 256, pollInterval: TimeInterval = 0.5,
         drainTimeout: TimeInterval = 10, autoDisableAfter: TimeInterval = 5 * 86400, idempotencyWindow: TimeInterval = 86400,
         maxPayloadBytes: Int = 1 << 20, publishBatchSize: Int = 256, userAgent: String = "Switchboard/\(SwitchboardVersion.current)"
     ) {
@@ -50,8 +52,14 @@ public struct DispatcherConfiguration: Sendable, Hashable {
         self.userAgent = userAgent
     }
 
-    /// How long a claim lasts before another worker may take the delivery over.
+    /// How long a claim lasts before another worker may take the delivery over: strictly
+    /// longer than a claimed delivery can wait for its endpoint's slot and then be sent,
+    /// because a job starts only with ``leaseMargin`` plus a whole attempt left on its lease.
     public var leaseDuration: TimeInterval { requestTimeout * 4 + 60 }
+
+    /// What a claimed job must have left on its lease, besides a whole attempt, to be sent;
+    /// one with less is handed back to the store instead.
+    public var leaseMargin: TimeInterval { 30 }
 }
 
 /// The version Switchboard reports in `User-Agent` and `--version`.

@@ -1,70 +1,136 @@
+import Foundation
 import Synchronization
 
-/// Which deliveries run now, per endpoint, and which claimed ones wait for a free slot of
-/// their endpoint: the per-endpoint concurrency limit.
+/// Which claimed deliveries run now and which wait for a slot, per endpoint: the
+/// per-endpoint concurrency limit, how far ahead each endpoint is claimed, and the slow start
+/// after a receiver asked to be left alone.
+///
+/// How many deliveries of an endpoint are held (running plus waiting) follows its recent
+/// attempt durations: a fast endpoint is claimed 16 slots deep so its slots never wait for a
+/// claim round trip, a slow or hanging one no deeper than its slots, so what it holds can
+/// never delay anything but itself and never waits past its lease.
 final class InFlightLedger: Sendable {
+    /// What one finished attempt tells the ledger about its endpoint.
+    struct Finished: Sendable {
+        var duration: TimeInterval
+        var succeeded: Bool
+        /// The receiver answered 429 or 503 with `Retry-After`: hold its waiting jobs.
+        var throttled: Bool
+    }
+
+    private struct EndpointSlots {
+        var running = 0
+        var limit = 1
+        var waiting: [DeliveryJob] = []
+        /// Smoothed attempt duration, seconds; `nil` before the first attempt.
+        var typicalDuration: TimeInterval?
+        /// One delivery at a time until an attempt succeeds, after a throttle.
+        var probing = false
+
+        var runLimit: Int { probing ? 1 : limit }
+
+        /// How many deliveries to hold, running and waiting.
+        var depth: Int {
+            if probing { return 1 }
+            guard let typical = typicalDuration else { return limit * 4 }
+            if typical < 0.05 { return limit * 16 }
+            if typical < 0.5 { return limit * 4 }
+            return limit
+        }
+
+        var held: Int { running + waiting.count }
+    }
+
     private struct State {
-        var running: [String: Int] = [:]
-        var limits: [String: Int] = [:]
-        var waiting: [String: [DeliveryJob]] = [:]
-        var total = 0
+        var endpoints: [String: EndpointSlots] = [:]
+        var running = 0
+        var waiting = 0
     }
 
     private let state = Mutex(State())
 
-    /// Deliveries running now, in total.
-    var total: Int { state.withLock { $0.total } }
+    /// Deliveries being sent right now.
+    var running: Int { state.withLock { $0.running } }
+    /// Deliveries claimed and not finished: running plus waiting for a slot.
+    var held: Int { state.withLock { $0.running + $0.waiting } }
 
-    /// Endpoints that cannot take another delivery right now: at their limit, or with claimed
-    /// deliveries already waiting for a slot.
+    /// Endpoints not to claim for now: they hold as many deliveries as their depth allows.
     func saturatedEndpoints() -> Set<String> {
         state.withLock { state in
-            var saturated = Set(state.waiting.filter { !$0.value.isEmpty }.keys)
-            for (endpointID, running) in state.running where running >= state.limits[endpointID, default: 1] {
-                saturated.insert(endpointID)
-            }
-            return saturated
+            Set(state.endpoints.lazy.filter { $0.value.held >= $0.value.depth }.map(\.key))
         }
     }
 
-    /// Admits claimed jobs: returns those that may start now (marked running); the rest wait.
-    func admit(_ jobs: [DeliveryJob]) -> [DeliveryJob] {
+    /// Admits claimed jobs: returns those that may start now (marked running) and those the
+    /// endpoint cannot hold, to hand back to the store; the rest wait for a slot.
+    func admit(_ jobs: [DeliveryJob]) -> (start: [DeliveryJob], release: [DeliveryJob]) {
         state.withLock { state in
-            var startable: [DeliveryJob] = []
+            var start: [DeliveryJob] = []
+            var release: [DeliveryJob] = []
             for job in jobs {
                 let endpointID = job.endpoint.id
-                state.limits[endpointID] = job.endpoint.maxConcurrency
-                if state.running[endpointID, default: 0] < job.endpoint.maxConcurrency, state.waiting[endpointID, default: []].isEmpty {
-                    state.running[endpointID, default: 0] += 1
-                    state.total += 1
-                    startable.append(job)
+                var slots = state.endpoints[endpointID] ?? EndpointSlots()
+                slots.limit = max(1, job.endpoint.maxConcurrency)
+                if slots.running < slots.runLimit, slots.waiting.isEmpty {
+                    slots.running += 1
+                    state.running += 1
+                    start.append(job)
+                } else if slots.held < slots.depth {
+                    slots.waiting.append(job)
+                    state.waiting += 1
                 } else {
-                    state.waiting[endpointID, default: []].append(job)
+                    release.append(job)
                 }
+                state.endpoints[endpointID] = slots
             }
-            return startable
+            return (start, release)
         }
     }
 
-    /// Marks a job of `endpointID` finished. With `takeNext`, returns the next waiting job of
-    /// the same endpoint, already marked running, for the caller to run in the freed slot;
-    /// without it (shutting down), waiting jobs of the endpoint are dropped: their leases lapse
-    /// and they are attempted again later.
-    func finish(endpointID: String, takeNext: Bool) -> DeliveryJob? {
+    /// Marks a running job of `endpointID` finished.
+    ///
+    /// Returns the next waiting job of the endpoint that `isStartable` accepts, already
+    /// running, for the caller to send in the freed slot; and the waiting jobs to hand back:
+    /// those `isStartable` refused, those beyond what the endpoint may hold now (it got slow,
+    /// or throttled), and all of them when `takeNext` is false (shutting down).
+    func finish(
+        endpointID: String, _ finished: Finished?, takeNext: Bool, isStartable: (DeliveryJob) -> Bool
+    ) -> (next: DeliveryJob?, release: [DeliveryJob]) {
         state.withLock { state in
-            if takeNext, var queue = state.waiting[endpointID], !queue.isEmpty {
-                let next = queue.removeFirst()
-                state.waiting[endpointID] = queue.isEmpty ? nil : queue
-                return next
+            guard var slots = state.endpoints[endpointID] else { return (nil, []) }
+            if let finished {
+                slots.typicalDuration = slots.typicalDuration.map { $0 * 0.7 + finished.duration * 0.3 } ?? finished.duration
+                if finished.throttled { slots.probing = true } else if finished.succeeded { slots.probing = false }
             }
-            if !takeNext { state.waiting[endpointID] = nil }
-            state.running[endpointID, default: 1] -= 1
-            state.total -= 1
-            if state.running[endpointID] == 0 {
-                state.running[endpointID] = nil
-                state.limits[endpointID] = nil
+            var release: [DeliveryJob] = []
+            if !takeNext {
+                release = slots.waiting
+                slots.waiting = []
+            } else {
+                let keep = max(0, slots.depth - slots.running)
+                if slots.waiting.count > keep {
+                    release = Array(slots.waiting[keep...])
+                    slots.waiting.removeLast(slots.waiting.count - keep)
+                }
             }
-            return nil
+            var next: DeliveryJob?
+            if slots.running <= slots.runLimit {
+                while !slots.waiting.isEmpty {
+                    let candidate = slots.waiting.removeFirst()
+                    if isStartable(candidate) {
+                        next = candidate
+                        break
+                    }
+                    release.append(candidate)
+                }
+            }
+            state.waiting -= release.count + (next == nil ? 0 : 1)
+            if next == nil {
+                slots.running -= 1
+                state.running -= 1
+            }
+            state.endpoints[endpointID] = slots  // kept when idle: its typical duration sizes the next claim
+            return (next, release)
         }
     }
 }

@@ -5,7 +5,7 @@ import NIOHTTP1
 import NIOPosix
 
 /// Sends one delivery attempt over pooled keep-alive connections and classifies what came back.
-public struct WebhookSender: Sendable {
+public struct WebhookSender: DeliveryTransport {
     /// What one request produced.
     public struct Result: Sendable, Hashable {
         public var outcome: AttemptOutcome
@@ -35,13 +35,12 @@ public struct WebhookSender: Sendable {
         return HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
     }
 
-    /// POSTs `message` to `url` and reads at most ``Attempt/maxResponseBodyBytes`` of the answer.
-    public func send(_ message: WebhookMessage, to url: String) async -> Result {
+    public func send(_ transportRequest: TransportRequest) async -> TransportResponse {
         let started = ContinuousClock.now
-        var request = HTTPClientRequest(url: url)
+        var request = HTTPClientRequest(url: transportRequest.url)
         request.method = .POST
-        for header in message.headers { request.headers.add(name: header.name, value: header.value) }
-        request.body = .bytes(ByteBuffer(bytes: message.body))
+        for header in transportRequest.message.headers { request.headers.add(name: header.name, value: header.value) }
+        request.body = .bytes(ByteBuffer(bytes: transportRequest.message.body))
         do {
             let response = try await client.execute(request, timeout: .milliseconds(Int64(requestTimeout * 1000)))
             var collected = ByteBuffer()
@@ -51,29 +50,18 @@ public struct WebhookSender: Sendable {
                 if chunk.readableBytes > room { chunk = chunk.getSlice(at: chunk.readerIndex, length: room) ?? chunk }
                 collected.writeBuffer(&chunk)
             }
-            let code = Int(response.status.code)
-            let retryAfter = response.headers.first(name: "retry-after").flatMap(Self.parseRetryAfter)
-            return Result(
-                outcome: .response(statusCode: code, retryAfter: retryAfter), statusCode: code, errorMessage: nil,
-                responseBody: String(decoding: collected.readableBytesView, as: UTF8.self),
+            return TransportResponse(
+                statusCode: Int(response.status.code), responseBody: Data(collected.readableBytesView),
+                retryAfter: response.headers.first(name: "retry-after"), location: response.headers.first(name: "location"),
                 duration: started.duration(to: .now).seconds)
         } catch {
             let (errorClass, message) = Self.classify(error)
-            return Result(
-                outcome: .networkError(errorClass: errorClass), statusCode: nil, errorMessage: message, responseBody: nil,
-                duration: started.duration(to: .now).seconds)
+            return .failure(errorClass, message, duration: started.duration(to: .now).seconds)
         }
     }
 
-    /// `Retry-After` as seconds: delta-seconds or an HTTP date.
-    static func parseRetryAfter(_ value: String) -> TimeInterval? {
-        let trimmed = value.trimmingCharacters(in: .whitespaces)
-        if let seconds = Int(trimmed) { return TimeInterval(max(0, seconds)) }
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.timeZone = TimeZone(identifier: "GMT")
-        formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss zzz"
-        return formatter.date(from: trimmed).map { max(0, $0.timeIntervalSinceNow) }
+    public func shutdown() async {
+        try? await client.shutdown()
     }
 
     /// A stable error class and a message without secrets.

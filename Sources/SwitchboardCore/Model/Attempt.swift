@@ -28,12 +28,15 @@ public struct Attempt: Sendable, Hashable, Identifiable {
     public var createdAt: Date
     /// When the following attempt is due, if any.
     public var nextRetryAt: Date?
+    /// The send outlived its lease and another claim took the delivery over: the attempt is
+    /// kept for inspection but changed nothing (the newer holder's outcome stands).
+    public var superseded: Bool
 
     public init(
         id: String, tenantID: TenantID, deliveryID: String, eventID: String, endpointID: String,
         number: Int, url: String, requestHeaders: [String: String], statusCode: Int? = nil,
         errorClass: String? = nil, errorMessage: String? = nil, responseBody: String? = nil,
-        durationMilliseconds: Int, createdAt: Date, nextRetryAt: Date? = nil
+        durationMilliseconds: Int, createdAt: Date, nextRetryAt: Date? = nil, superseded: Bool = false
     ) {
         self.id = id
         self.tenantID = tenantID
@@ -50,6 +53,7 @@ public struct Attempt: Sendable, Hashable, Identifiable {
         self.durationMilliseconds = durationMilliseconds
         self.createdAt = createdAt
         self.nextRetryAt = nextRetryAt
+        self.superseded = superseded
     }
 
     /// Whether the receiver answered 2xx.

@@ -38,6 +38,10 @@ public struct Delivery: Sendable, Hashable, Identifiable {
     public var nextAttemptAt: Date?
     /// While in flight: when the claim expires and another worker may take it.
     public var leaseExpiresAt: Date?
+    /// While in flight: the token of the claim that holds the lease. Recording an attempt
+    /// succeeds only with the current token, so a send that outlived its lease cannot
+    /// overwrite what the newer holder recorded.
+    public var leaseToken: Int64?
     public var lastStatusCode: Int?
     public var lastError: String?
     public var createdAt: Date
@@ -45,7 +49,7 @@ public struct Delivery: Sendable, Hashable, Identifiable {
 
     public init(
         id: String, tenantID: TenantID, eventID: String, endpointID: String, state: State = .pending,
-        attemptCount: Int = 0, nextAttemptAt: Date? = nil, leaseExpiresAt: Date? = nil,
+        attemptCount: Int = 0, nextAttemptAt: Date? = nil, leaseExpiresAt: Date? = nil, leaseToken: Int64? = nil,
         lastStatusCode: Int? = nil, lastError: String? = nil, createdAt: Date, updatedAt: Date
     ) {
         self.id = id
@@ -56,6 +60,7 @@ public struct Delivery: Sendable, Hashable, Identifiable {
         self.attemptCount = attemptCount
         self.nextAttemptAt = nextAttemptAt
         self.leaseExpiresAt = leaseExpiresAt
+        self.leaseToken = leaseToken
         self.lastStatusCode = lastStatusCode
         self.lastError = lastError
         self.createdAt = createdAt

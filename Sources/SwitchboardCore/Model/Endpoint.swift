@@ -29,6 +29,9 @@ public struct Endpoint: Sendable, Hashable, Identifiable {
     public var disabledAt: Date?
     /// Start of the current run of failed attempts with no success in between.
     public var failingSince: Date?
+    /// Until when the receiver asked to be left alone (`Retry-After` on a 429 or 503): no
+    /// delivery of the endpoint is claimed before then.
+    public var throttledUntil: Date?
     /// Most deliveries sent to this endpoint at the same time.
     public var maxConcurrency: Int
     /// Extra headers sent with every delivery.
@@ -42,7 +45,7 @@ public struct Endpoint: Sendable, Hashable, Identifiable {
         id: String, tenantID: TenantID, name: String, url: String, description: String = "",
         eventTypes: [String] = [], authMode: AuthMode = .signature, secret: Secret,
         previousSecret: Secret? = nil, previousSecretExpiresAt: Date? = nil, enabled: Bool = true,
-        disabledReason: String? = nil, disabledAt: Date? = nil, failingSince: Date? = nil,
+        disabledReason: String? = nil, disabledAt: Date? = nil, failingSince: Date? = nil, throttledUntil: Date? = nil,
         maxConcurrency: Int = 4, headers: [String: String] = [:], sourceIDs: [String] = [],
         createdAt: Date, updatedAt: Date
     ) {
@@ -60,6 +63,7 @@ public struct Endpoint: Sendable, Hashable, Identifiable {
         self.disabledReason = disabledReason
         self.disabledAt = disabledAt
         self.failingSince = failingSince
+        self.throttledUntil = throttledUntil
         self.maxConcurrency = maxConcurrency
         self.headers = headers
         self.sourceIDs = sourceIDs

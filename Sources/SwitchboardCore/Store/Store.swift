@@ -90,10 +90,12 @@ public protocol Store: Sendable {
     /// Claims up to `request.limit` due deliveries of enabled endpoints under a lease.
     ///
     /// Due means `pending` or `scheduled` with `nextAttemptAt <= request.now`, or `in_flight`
-    /// with an expired lease. Claimed deliveries become `in_flight` with `leaseExpiresAt =
-    /// request.now + request.leaseDuration`. At most `request.perEndpointLimit` deliveries of
-    /// one endpoint are claimed, none of `request.excludedEndpointIDs`, oldest due first. Maps
-    /// onto `FOR UPDATE SKIP LOCKED` in a shared database.
+    /// with an expired lease, of an endpoint that is not throttled past `request.now`. Claimed
+    /// deliveries become `in_flight` with `leaseExpiresAt = request.now +
+    /// request.leaseDuration` and a new ``Delivery/leaseToken``. At most
+    /// `request.perEndpointLimit` deliveries of one endpoint are claimed, none of
+    /// `request.excludedEndpointIDs`, oldest due first. Maps onto `FOR UPDATE SKIP LOCKED` in
+    /// a shared database.
     func claimDueDeliveries(_ request: ClaimRequest) async throws -> [DeliveryJob]
     /// The earliest `nextAttemptAt` of a pending or scheduled delivery of an enabled endpoint,
     /// or the earliest lease expiry of an in-flight one.
@@ -103,8 +105,15 @@ public protocol Store: Sendable {
     func requeueInFlight(now: Date) async throws -> Int
     /// Records attempts and the resulting delivery, endpoint and event changes in one
     /// transaction. A delivery whose new state is `pending` or `scheduled` becomes `paused`
-    /// instead when its endpoint is disabled by then. Returns the events whose status changed.
-    func recordAttempts(_ records: [AttemptRecord]) async throws -> [EventStatusChange]
+    /// instead when its endpoint is disabled by then.
+    ///
+    /// Fenced: a record applies only while the delivery still carries the record's lease
+    /// token. Otherwise (the lease lapsed and another claim took the delivery over) the
+    /// attempt is stored flagged ``Attempt/superseded`` and changes nothing else. The store
+    /// numbers attempts, so numbers stay unique per delivery.
+    func recordAttempts(_ records: [AttemptRecord]) async throws -> AttemptRecording
+    /// Makes claimed, unsent deliveries due again at once, where the token still holds.
+    func releaseClaims(_ releases: [ClaimRelease], at date: Date) async throws
 
     // MARK: Operations
 

@@ -113,16 +113,54 @@ public enum EndpointHealthChange: Sendable, Hashable {
 /// An attempt to store with the delivery state it leads to.
 public struct AttemptRecord: Sendable, Hashable {
     public var attempt: Attempt
+    /// The token of the claim the attempt was sent under: the write applies only while the
+    /// delivery still carries it (see ``Delivery/leaseToken``).
+    public var leaseToken: Int64?
     /// New state: `succeeded`, `scheduled`, `pending` or `failed`.
     public var deliveryState: Delivery.State
     public var nextAttemptAt: Date?
     public var endpointChange: EndpointHealthChange
+    /// Hold every delivery of the endpoint until then (the receiver's `Retry-After`).
+    public var throttleEndpointUntil: Date?
 
-    public init(attempt: Attempt, deliveryState: Delivery.State, nextAttemptAt: Date?, endpointChange: EndpointHealthChange) {
+    public init(
+        attempt: Attempt, leaseToken: Int64?, deliveryState: Delivery.State, nextAttemptAt: Date?,
+        endpointChange: EndpointHealthChange, throttleEndpointUntil: Date? = nil
+    ) {
         self.attempt = attempt
+        self.leaseToken = leaseToken
         self.deliveryState = deliveryState
         self.nextAttemptAt = nextAttemptAt
         self.endpointChange = endpointChange
+        self.throttleEndpointUntil = throttleEndpointUntil
+    }
+}
+
+/// What a batch of ``AttemptRecord``s changed.
+public struct AttemptRecording: Sendable, Hashable {
+    /// The attempts as stored, in the order given: numbered by the store, unique per
+    /// delivery, and ``Attempt/superseded`` when the lease had been taken over.
+    public var attempts: [Attempt]
+    /// The delivery state each attempt led to, `nil` for a superseded or skipped one.
+    public var deliveryStates: [Delivery.State?]
+    /// Events whose derived status changed.
+    public var eventStatusChanges: [EventStatusChange]
+
+    public init(attempts: [Attempt] = [], deliveryStates: [Delivery.State?] = [], eventStatusChanges: [EventStatusChange] = []) {
+        self.attempts = attempts
+        self.deliveryStates = deliveryStates
+        self.eventStatusChanges = eventStatusChanges
+    }
+}
+
+/// A claimed delivery handed back unsent, so it is due again at once.
+public struct ClaimRelease: Sendable, Hashable {
+    public var deliveryID: String
+    public var leaseToken: Int64
+
+    public init(deliveryID: String, leaseToken: Int64) {
+        self.deliveryID = deliveryID
+        self.leaseToken = leaseToken
     }
 }
 

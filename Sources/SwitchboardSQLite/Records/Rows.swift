@@ -34,7 +34,8 @@ enum Rows {
             previousSecret: (row["previous_secret"] as String?).map(Secret.init),
             previousSecretExpiresAt: row.optionalDate("previous_secret_expires_at"), enabled: row["enabled"],
             disabledReason: row["disabled_reason"], disabledAt: row.optionalDate("disabled_at"),
-            failingSince: row.optionalDate("failing_since"), maxConcurrency: row["max_concurrency"],
+            failingSince: row.optionalDate("failing_since"),
+            throttledUntil: row.optionalDate("throttled_until"), maxConcurrency: row["max_concurrency"],
             headers: decode([String: String].self, row["headers"], default: [:]),
             sourceIDs: decode([String].self, row["source_ids"], default: []),
             createdAt: row.date("created_at"), updatedAt: row.date("updated_at"))
@@ -71,6 +72,7 @@ enum Rows {
             id: row["id"], tenantID: row["tenant_id"], eventID: row["event_id"], endpointID: row["endpoint_id"],
             state: Delivery.State(rawValue: row["state"]) ?? .pending, attemptCount: row["attempt_count"],
             nextAttemptAt: row.optionalDate("next_attempt_at"), leaseExpiresAt: row.optionalDate("lease_expires_at"),
+            leaseToken: row["lease_token"],
             lastStatusCode: row["last_status_code"], lastError: row["last_error"],
             createdAt: row.date("created_at"), updatedAt: row.date("updated_at"))
     }
@@ -82,7 +84,7 @@ enum Rows {
             requestHeaders: decode([String: String].self, row["request_headers"], default: [:]),
             statusCode: row["status_code"], errorClass: row["error_class"], errorMessage: row["error_message"],
             responseBody: row["response_body"], durationMilliseconds: row["duration_ms"], createdAt: row.date("created_at"),
-            nextRetryAt: row.optionalDate("next_retry_at"))
+            nextRetryAt: row.optionalDate("next_retry_at"), superseded: row["superseded"])
     }
 
     // MARK: Sources

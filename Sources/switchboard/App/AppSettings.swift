@@ -75,7 +75,7 @@ struct AppSettings: Sendable {
             retryPolicy: RetryPolicy(
                 schedule: schedule, jitter: jitter,
                 retryAfterMinimum: config.double(forKey: "delivery.retry_after_min_seconds", default: 1),
-                retryAfterMaximum: config.double(forKey: "delivery.retry_after_max_seconds", default: 3600)),
+                retryAfterMaximum: config.double(forKey: "delivery.retry_after_max_seconds")),
             connectTimeout: try Self.positive(config, "delivery.connect_timeout_seconds", defaults.connectTimeout),
             requestTimeout: try Self.positive(config, "delivery.request_timeout_seconds", defaults.requestTimeout),
             maxConcurrency: Int(try Self.positive(config, "delivery.max_concurrency", Double(defaults.maxConcurrency))),

@@ -15,7 +15,7 @@ struct SwitchboardApp: Sendable {
     let settings: AppSettings
     let switchboard: Switchboard
     let dispatcher: DeliveryDispatcher
-    let httpClient: HTTPClient
+    let transport: any DeliveryTransport
     let api: any Service
     let retention: RetentionService
     /// Where the public ingest URLs of sources point.
@@ -29,15 +29,17 @@ struct SwitchboardApp: Sendable {
             throw SettingsError("cannot open the store at \(settings.databasePath): \(error)")
         }
         let switchboard = Switchboard(store: store, configuration: settings.dispatcher, logger: logger)
-        let httpClient = WebhookSender.makeClient(
-            connectTimeout: settings.dispatcher.connectTimeout, requestTimeout: settings.dispatcher.requestTimeout)
-        let dispatcher = DeliveryDispatcher(switchboard: switchboard, httpClient: httpClient, logger: logger)
+        let transport = WebhookSender(
+            client: WebhookSender.makeClient(
+                connectTimeout: settings.dispatcher.connectTimeout, requestTimeout: settings.dispatcher.requestTimeout),
+            requestTimeout: settings.dispatcher.requestTimeout)
+        let dispatcher = DeliveryDispatcher(switchboard: switchboard, transport: transport, logger: logger)
         let options = APIOptions(
             host: settings.host, port: settings.port, publicBaseURL: settings.publicBaseURL, telemetry: Telemetry.bootstrap())
         let api = buildApplication(switchboard: switchboard, options: options, logger: logger)
         let retention = RetentionService(store: store, clock: switchboard.clock, configuration: settings.retention, logger: logger)
         return SwitchboardApp(
-            settings: settings, switchboard: switchboard, dispatcher: dispatcher, httpClient: httpClient, api: api,
+            settings: settings, switchboard: switchboard, dispatcher: dispatcher, transport: transport, api: api,
             retention: retention, publicBaseURL: options.resolvedPublicBaseURL)
     }
 
@@ -59,6 +61,6 @@ struct SwitchboardApp: Sendable {
     }
 
     func shutdown() async throws {
-        try await httpClient.shutdown()
+        await transport.shutdown()
     }
 }

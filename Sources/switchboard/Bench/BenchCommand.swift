@@ -32,8 +32,8 @@ struct BenchCommand: AsyncParsableCommand {
         defer { try? FileManager.default.removeItem(at: directory) }
         let store = try SQLiteStore(path: directory.appendingPathComponent("bench.sqlite").path, synchronous: mode, logger: logger)
         let switchboard = Switchboard(store: store, configuration: DispatcherConfiguration(maxConcurrency: 128, endpointConcurrency: 32, claimBatchSize: 128), logger: logger)
-        let client = WebhookSender.makeClient(connectTimeout: 5, requestTimeout: 30)
-        let dispatcher = DeliveryDispatcher(switchboard: switchboard, httpClient: client, logger: logger)
+        let transport = WebhookSender(client: WebhookSender.makeClient(connectTimeout: 5, requestTimeout: 30), requestTimeout: 30)
+        let dispatcher = DeliveryDispatcher(switchboard: switchboard, transport: transport, logger: logger)
         let receiverPort = try FreePort.find()
         let through = stripeSource ? "a Stripe source" : "the publish API"
         print("switchboard bench: \(events) events through \(through), \(publishers) publishers, \(endpoints) endpoint(s), synchronous=\(mode.rawValue)")
@@ -62,7 +62,7 @@ struct BenchCommand: AsyncParsableCommand {
             print("memory:   peak resident \(Self.peakResidentMegabytes()) MiB")
             group.cancelAll()
         }
-        try await client.shutdown()
+        await transport.shutdown()
     }
 
     static let stripeSecret = "whsec_bench_stripe_secret"

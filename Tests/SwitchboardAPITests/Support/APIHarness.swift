@@ -130,7 +130,7 @@ struct APIHarness: Sendable {
         let state: Delivery.State = succeeded ? .succeeded : (final ? .failed : .scheduled)
         _ = try await store.recordAttempts([
             AttemptRecord(
-                attempt: attempt, deliveryState: state, nextAttemptAt: attempt.nextRetryAt,
+                attempt: attempt, leaseToken: delivery.leaseToken, deliveryState: state, nextAttemptAt: attempt.nextRetryAt,
                 endpointChange: succeeded ? .succeeded : .failed(at: now))
         ])
     }

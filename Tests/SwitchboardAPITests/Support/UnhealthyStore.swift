@@ -51,7 +51,8 @@ struct UnhealthyStore: Store {
     func claimDueDeliveries(_ request: ClaimRequest) async throws -> [DeliveryJob] { try await base.claimDueDeliveries(request) }
     func nextDueDate() async throws -> Date? { try await base.nextDueDate() }
     func requeueInFlight(now: Date) async throws -> Int { try await base.requeueInFlight(now: now) }
-    func recordAttempts(_ records: [AttemptRecord]) async throws -> [EventStatusChange] { try await base.recordAttempts(records) }
+    func recordAttempts(_ records: [AttemptRecord]) async throws -> AttemptRecording { try await base.recordAttempts(records) }
+    func releaseClaims(_ releases: [ClaimRelease], at date: Date) async throws { try await base.releaseClaims(releases, at: date) }
     func pauseDeliveries(endpointID: String, tenant: TenantID, at date: Date) async throws -> Int {
         try await base.pauseDeliveries(endpointID: endpointID, tenant: tenant, at: date)
     }

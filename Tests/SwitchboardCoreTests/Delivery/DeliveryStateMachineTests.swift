@@ -72,27 +72,35 @@ struct DeliveryStateMachineTests {
         #expect(machine.state == .failed)
     }
 
-    @Test("pausing holds waiting deliveries and resuming makes them due now")
-    func pauseAndResume() {
-        var machine = DeliveryStateMachine(state: .scheduled, attemptCount: 2, nextAttemptAt: start.addingTimeInterval(300), policy: policy)
-        machine.pause()
-        #expect(machine.state == .paused)
-        machine.resume(now: start)
-        #expect(machine.state == .pending)
-        #expect(machine.nextAttemptAt == start)
-        var finished = DeliveryStateMachine(state: .succeeded, attemptCount: 1, policy: policy)
-        finished.pause()
-        #expect(finished.state == .succeeded)
+    @Test("a refused address or an unusable URL fails the delivery at once, with attempts left")
+    func permanentFailures() {
+        for errorClass in [TransportErrorClass.blockedAddress, TransportErrorClass.invalidURL] {
+            var machine = DeliveryStateMachine(state: .pending, attemptCount: 0, policy: policy)
+            _ = machine.startAttempt()
+            #expect(machine.finishAttempt(.networkError(errorClass: errorClass), now: start, unit: 0.5) == .fail)
+            #expect(machine.state == .failed)
+        }
+        var refused = DeliveryStateMachine(state: .pending, attemptCount: 0, policy: policy)
+        _ = refused.startAttempt()
+        #expect(refused.finishAttempt(.networkError(errorClass: TransportErrorClass.connectionRefused), now: start, unit: 0.5) != .fail)
     }
 
-    @Test("an operator retry requeues even a failed delivery, never an in-flight one")
-    func retryNow() {
-        var failed = DeliveryStateMachine(state: .failed, attemptCount: 4, policy: policy)
-        failed.retryNow(now: start)
-        #expect(failed.state == .pending)
-        var running = DeliveryStateMachine(state: .inFlight, attemptCount: 1, policy: policy)
-        running.retryNow(now: start)
-        #expect(running.state == .inFlight)
+    @Test("Retry-After is capped by the schedule's longest step unless configured")
+    func retryAfterCap() {
+        let policy = RetryPolicy(schedule: [0, 5, 300], jitter: 0)
+        #expect(policy.retryAfterMaximum == 300)
+        #expect(policy.clampRetryAfter(10_000) == 300)
+        #expect(policy.clampRetryAfter(0) == 1)
+        #expect(RetryPolicy(schedule: [0, 5], retryAfterMaximum: 60).clampRetryAfter(90) == 60)
+    }
+
+    @Test("a Retry-After date is measured from the engine's clock, not the machine's")
+    func retryAfterDateOnInjectedClock() {
+        let now = Date(timeIntervalSince1970: 1_700_000_000)  // Tue, 14 Nov 2023 22:13:20 GMT
+        #expect(RetryAfter.delay("Tue, 14 Nov 2023 22:15:00 GMT", now: now) == 100)
+        #expect(RetryAfter.delay("  120 ", now: now) == 120)
+        #expect(RetryAfter.delay("Tue, 14 Nov 2023 22:00:00 GMT", now: now) == 0)
+        #expect(RetryAfter.delay("soon", now: now) == nil)
     }
 
     @Test("event status follows its deliveries")

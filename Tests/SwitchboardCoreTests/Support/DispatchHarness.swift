@@ -33,8 +33,10 @@ struct DispatchHarness: Sendable {
         let clock = ManualWallClock()
         let switchboard = Switchboard(store: store, configuration: configuration, clock: clock, logger: logger)
         let run: @Sendable (TestReceiver) async throws -> T = { receiver in
-            let client = WebhookSender.makeClient(connectTimeout: configuration.connectTimeout, requestTimeout: configuration.requestTimeout)
-            let dispatcher = DeliveryDispatcher(switchboard: switchboard, httpClient: client, logger: logger)
+            let client = WebhookSender(
+                client: WebhookSender.makeClient(connectTimeout: configuration.connectTimeout, requestTimeout: configuration.requestTimeout),
+                requestTimeout: configuration.requestTimeout)
+            let dispatcher = DeliveryDispatcher(switchboard: switchboard, transport: client, logger: logger)
             let harness = DispatchHarness(store: store, clock: clock, switchboard: switchboard, receiver: receiver, databasePath: path)
             let result: Result<T, any Error> = await withTaskGroup(of: Void.self) { group in
                 group.addTask { try? await dispatcher.run() }

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import Synchronization
 import SwitchboardCore
 import Testing
 
@@ -78,7 +79,12 @@ struct StoreFixture: Sendable {
         return NewEvent(event: event, deliveries: deliveries, requestHash: requestHash, idempotencyWindowStart: windowStart)
     }
 
-    /// The attempt record a dispatcher would make for `delivery`.
+    /// The lease token of each delivery's latest ``claim(at:limit:perEndpoint:lease:excluding:)``,
+    /// which ``record(_:number:status:errorClass:at:state:next:change:)`` carries, as the
+    /// dispatcher would. Delivery ids are unique, so concurrent tests share it safely.
+    static let claimedTokens = Mutex<[String: Int64]>([:])
+
+    /// The attempt record a dispatcher would make for `delivery`, under its latest claim.
     static func record(
         _ delivery: Delivery, number: Int = 1, status: Int? = 200, errorClass: String? = nil, at date: Date = at(1),
         state: Delivery.State? = nil, next: Date? = nil, change: EndpointHealthChange? = nil
@@ -90,7 +96,7 @@ struct StoreFixture: Sendable {
             requestHeaders: ["content-type": "application/json", "webhook-id": delivery.eventID], statusCode: status,
             errorClass: errorClass, durationMilliseconds: 12, createdAt: date, nextRetryAt: next)
         return AttemptRecord(
-            attempt: attempt, deliveryState: state ?? (succeeded ? .succeeded : .failed), nextAttemptAt: next,
+            attempt: attempt, leaseToken: claimedTokens.withLock { $0[delivery.id] } ?? delivery.leaseToken, deliveryState: state ?? (succeeded ? .succeeded : .failed), nextAttemptAt: next,
             endpointChange: change ?? (succeeded ? .succeeded : .failed(at: date)))
     }
 
@@ -127,8 +133,12 @@ struct StoreFixture: Sendable {
     func claim(
         at date: Date = at(1), limit: Int = 100, perEndpoint: Int = 100, lease: TimeInterval = 60, excluding: Set<String> = []
     ) async throws -> [DeliveryJob] {
-        try await store.claimDueDeliveries(
+        let jobs = try await store.claimDueDeliveries(
             ClaimRequest(now: date, limit: limit, perEndpointLimit: perEndpoint, leaseDuration: lease, excludedEndpointIDs: excluding))
+        Self.claimedTokens.withLock { tokens in
+            for job in jobs { tokens[job.delivery.id] = job.delivery.leaseToken }
+        }
+        return jobs
     }
 
     func state(of delivery: Delivery) async throws -> Delivery.State? {
