@@ -107,7 +107,8 @@ final class InFlightLedger: Sendable {
                 release = slots.waiting
                 slots.waiting = []
             } else {
-                let keep = max(0, slots.depth - slots.running)
+                // `running` still counts the finishing job, whose slot the next one takes.
+                let keep = max(0, slots.depth - slots.running + 1)
                 if slots.waiting.count > keep {
                     release = Array(slots.waiting[keep...])
                     slots.waiting.removeLast(slots.waiting.count - keep)

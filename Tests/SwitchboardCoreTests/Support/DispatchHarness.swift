@@ -19,7 +19,7 @@ struct DispatchHarness: Sendable {
     /// Runs `body` with the dispatcher running; stops it afterwards and deletes the database.
     static func with<T: Sendable>(
         configuration: DispatcherConfiguration = testing, databasePath: String? = nil, receiver existing: TestReceiver? = nil,
-        _ body: @escaping @Sendable (DispatchHarness) async throws -> T
+        transport scripted: (any DeliveryTransport)? = nil, _ body: @escaping @Sendable (DispatchHarness) async throws -> T
     ) async throws -> T {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("switchboard-core-\(UUID().uuidString)")
         let path = databasePath ?? directory.appendingPathComponent("switchboard.sqlite").path
@@ -33,7 +33,7 @@ struct DispatchHarness: Sendable {
         let clock = ManualWallClock()
         let switchboard = Switchboard(store: store, configuration: configuration, clock: clock, logger: logger)
         let run: @Sendable (TestReceiver) async throws -> T = { receiver in
-            let client = WebhookSender(
+            let client = scripted ?? WebhookSender(
                 client: WebhookSender.makeClient(connectTimeout: configuration.connectTimeout, requestTimeout: configuration.requestTimeout),
                 requestTimeout: configuration.requestTimeout)
             let dispatcher = DeliveryDispatcher(switchboard: switchboard, transport: client, logger: logger)
@@ -43,7 +43,7 @@ struct DispatchHarness: Sendable {
                 defer { group.cancelAll() }
                 do { return .success(try await body(harness)) } catch { return .failure(error) }
             }
-            try await client.shutdown()
+            await client.shutdown()
             return try result.get()
         }
         if let existing { return try await run(existing) }
