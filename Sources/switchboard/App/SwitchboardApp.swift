@@ -12,16 +12,36 @@ import SwitchboardSQLite
 /// (the dispatcher first, so on shutdown the API stops accepting before deliveries drain);
 /// `shutdown` releases what outlives the services.
 struct SwitchboardApp: Sendable {
+    /// What this process does with the store.
+    enum Role: Sendable {
+        /// Dispatch, purge and serve the API: takes the data directory's lock.
+        case dispatcher
+        /// Read only (`--readonly`): no lock, no dispatcher, no retention, no API.
+        case observer
+    }
+
     let settings: AppSettings
     let switchboard: Switchboard
-    let dispatcher: DeliveryDispatcher
     let transport: any DeliveryTransport
-    let api: any Service
-    let retention: RetentionService
+    /// The dispatcher's services in start order; empty for an observer.
+    let services: [any Service]
     /// Where the public ingest URLs of sources point.
     let publicBaseURL: String
+    /// Held while this process dispatches from the data directory.
+    let lock: DispatchLock?
 
-    static func build(settings: AppSettings, logger: Logger) throws -> SwitchboardApp {
+    static func build(settings: AppSettings, role: Role = .dispatcher, logger: Logger) throws -> SwitchboardApp {
+        let options = APIOptions(
+            host: settings.host, port: settings.port, publicBaseURL: settings.publicBaseURL, telemetry: Telemetry.bootstrap())
+        var lock: DispatchLock?
+        if role == .dispatcher {
+            do {
+                lock = try DispatchLock.acquire(
+                    forDatabaseAt: settings.databasePath, holder: DispatchLock.Holder(apiURL: "http://\(settings.listenAddress)"))
+            } catch {
+                throw SettingsError(error.description)
+            }
+        }
         let store: SQLiteStore
         do {
             store = try SQLiteStore(path: settings.databasePath, synchronous: settings.synchronousFull ? .full : .normal, logger: logger)
@@ -33,17 +53,18 @@ struct SwitchboardApp: Sendable {
             client: WebhookSender.makeClient(
                 connectTimeout: settings.dispatcher.connectTimeout, requestTimeout: settings.dispatcher.requestTimeout),
             requestTimeout: settings.dispatcher.requestTimeout)
-        let dispatcher = DeliveryDispatcher(switchboard: switchboard, transport: transport, logger: logger)
-        let options = APIOptions(
-            host: settings.host, port: settings.port, publicBaseURL: settings.publicBaseURL, telemetry: Telemetry.bootstrap())
-        let api = buildApplication(switchboard: switchboard, options: options, logger: logger)
-        let retention = RetentionService(store: store, clock: switchboard.clock, configuration: settings.retention, logger: logger)
+        var services: [any Service] = []
+        if role == .dispatcher {
+            services = [
+                DeliveryDispatcher(switchboard: switchboard, transport: transport, logger: logger),
+                RetentionService(store: store, clock: switchboard.clock, configuration: settings.retention, logger: logger),
+                buildApplication(switchboard: switchboard, options: options, logger: logger),
+            ]
+        }
         return SwitchboardApp(
-            settings: settings, switchboard: switchboard, dispatcher: dispatcher, transport: transport, api: api,
-            retention: retention, publicBaseURL: options.resolvedPublicBaseURL)
+            settings: settings, switchboard: switchboard, transport: transport, services: services,
+            publicBaseURL: options.resolvedPublicBaseURL, lock: lock)
     }
-
-    var services: [any Service] { [dispatcher, retention, api] }
 
     /// Creates the first admin key when the store has none and says how to use it.
     func announceBootstrapKey(to output: (String) -> Void) async throws {

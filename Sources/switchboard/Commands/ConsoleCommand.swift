@@ -10,14 +10,14 @@ struct ConsoleCommand: AsyncParsableCommand {
 
     @OptionGroup var options: GlobalOptions
 
-    @Flag(help: "Show everything but hide and refuse the actions (replay, disable, rotate).")
+    @Flag(help: "Watch without dispatching: no deliveries, no API, no lock on the data directory; actions hidden and refused.")
     var readonly = false
 
     func run() async throws {
         let settings = try await AppSettings.load(options)
         _ = try ConsoleSession.bootstrapFileLogging(settings: settings)
         let logger = Logger(label: "switchboard")
-        let app = try SwitchboardApp.build(settings: settings, logger: logger)
-        try await ConsoleSession.run(app: app, extraServices: [], readOnly: readonly, logger: logger)
+        let app = try SwitchboardApp.build(settings: settings, role: readonly ? .observer : .dispatcher, logger: logger)
+        try await ConsoleSession.run(app: app, extraServices: [], readOnly: readonly, announceKey: !readonly, logger: logger)
     }
 }

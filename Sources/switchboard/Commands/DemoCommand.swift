@@ -46,6 +46,8 @@ struct DemoCommand: AsyncParsableCommand {
         if try await app.switchboard.endpoints(tenant: nil).isEmpty {
             try await DemoSetup.createEndpoints(on: app.switchboard, receiverPort: receiverPort)
             stripeSource = try await DemoSetup.createStripeSource(on: app.switchboard, receiverPort: receiverPort)
+        } else {
+            try await DemoSetup.repointEndpoints(on: app.switchboard, receiverPort: receiverPort)
         }
         try await ConsoleSession.run(
             app: app,

@@ -15,6 +15,22 @@ enum DemoSetup {
         for draft in drafts { _ = try await switchboard.createEndpoint(draft, tenant: .defaultTenant) }
     }
 
+    /// Points the endpoints an earlier demo run created in this data directory at this run's
+    /// receiver, whose port is new each time.
+    static func repointEndpoints(on switchboard: Switchboard, receiverPort: Int) async throws {
+        for endpoint in try await switchboard.endpoints(tenant: nil) {
+            guard var components = URLComponents(string: endpoint.url), components.host == "127.0.0.1",
+                components.port != receiverPort, demoPaths.contains(components.path)
+            else { continue }
+            components.port = receiverPort
+            guard let url = components.string else { continue }
+            _ = try await switchboard.updateEndpoint(id: endpoint.id, tenant: endpoint.tenantID, patch: EndpointPatch(url: url))
+        }
+    }
+
+    /// The receiver paths the demo's endpoints use.
+    static let demoPaths: Set<String> = ["/orders", "/billing", "/legacy", "/crm", "/analytics"]
+
     /// The Stripe secret of the demo's inbound source; ``DemoTraffic`` signs with it.
     static let stripeSecret = "whsec_demo_stripe_signing_secret"
 
