@@ -9,7 +9,7 @@ struct HealthRoutes {
     func register(on router: Router<SwitchboardRequestContext>) {
         router.get("healthz") { _, context in
             do {
-                try await switchboard.store.checkHealth()
+                try await switchboard.checkHealth()
                 return JSONCoding.response(.ok, HealthDTO(status: "ok", store: "ok"))
             } catch {
                 context.logger.warning("store health check failed", metadata: ["error_type": "\(type(of: error))"])

@@ -16,7 +16,7 @@ struct MetricsRoutes {
         let registry = telemetry.registry
         router.get("metrics") { _, context in
             do {
-                gauges.update(try await switchboard.store.gauges(), streamSubscribers: switchboard.feed.subscriberCount)
+                gauges.update(try await switchboard.gauges(), streamSubscribers: switchboard.feed.subscriberCount)
             } catch {
                 gauges.storeDown()
                 context.logger.warning("metrics: store gauges unavailable", metadata: ["error_type": "\(type(of: error))"])

@@ -26,7 +26,7 @@ struct SwitchboardOperations: ConsoleOperations {
 
     func now() -> Date { switchboard.clock.now() }
     func healthSnapshot() -> [String: EndpointHealthBoard.Snapshot] { switchboard.health.snapshot() }
-    func gauges() async throws -> StoreGauges { try await switchboard.store.gauges() }
+    func gauges() async throws -> StoreGauges { try await switchboard.gauges() }
     func endpoints() async throws -> [Endpoint] { try await switchboard.endpoints(tenant: nil) }
     func sources() async throws -> [Source] { try await switchboard.sources(tenant: nil) }
     func events(_ query: EventQuery) async throws -> Page<Event> { try await switchboard.events(query) }

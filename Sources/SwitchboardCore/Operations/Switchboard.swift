@@ -7,7 +7,7 @@ import Logging
 /// (``DeliveryDispatcher``); `Switchboard` itself is a set of operations over the ``Store``
 /// that announce what they change on the ``ChangeFeed``.
 public final class Switchboard: Sendable {
-    public let store: any Store
+    let store: any Store
     public let feed: ChangeFeed
     public let clock: any WallClock
     public let configuration: DispatcherConfiguration
@@ -77,5 +77,17 @@ public final class Switchboard: Sendable {
             logger.error("store call failed", metadata: ["error": "\(error)"])
             throw SwitchboardError(.unavailable, code: "store_unavailable", message: "the store is unavailable; try again")
         }
+    }
+
+    // MARK: Figures
+
+    /// Throws when the store cannot serve queries (for `/healthz`).
+    public func checkHealth() async throws {
+        try await store.checkHealth()
+    }
+
+    /// Queue depth and endpoint states across tenants, right now (for `/metrics` and the console).
+    public func gauges() async throws -> StoreGauges {
+        try await store.gauges()
     }
 }
