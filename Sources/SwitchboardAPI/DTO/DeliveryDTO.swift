@@ -68,6 +68,7 @@ struct AttemptDTO: Encodable {
     var createdAt: Date
     var nextRetryAt: Date?
     var requestHeaders: [String: String]
+    var superseded: Bool
 
     init(_ attempt: Attempt) {
         id = attempt.id
@@ -84,11 +85,12 @@ struct AttemptDTO: Encodable {
         createdAt = attempt.createdAt
         nextRetryAt = attempt.nextRetryAt
         requestHeaders = attempt.requestHeaders
+        superseded = attempt.superseded
     }
 
     enum CodingKeys: String, CodingKey {
         case id, deliveryId, eventId, endpointId, number, url, statusCode, error, errorMessage, responseBody, durationMs
-        case createdAt, nextRetryAt, requestHeaders
+        case createdAt, nextRetryAt, requestHeaders, superseded
     }
 
     func encode(to encoder: any Encoder) throws {
@@ -107,5 +109,6 @@ struct AttemptDTO: Encodable {
         try container.encode(createdAt, forKey: .createdAt)
         try container.encode(nextRetryAt, forKey: .nextRetryAt)
         try container.encode(requestHeaders, forKey: .requestHeaders)
+        try container.encode(superseded, forKey: .superseded)
     }
 }

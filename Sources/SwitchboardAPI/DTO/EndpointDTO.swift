@@ -13,6 +13,7 @@ struct EndpointDTO: Encodable {
     var disabledReason: String?
     var disabledAt: Date?
     var failingSince: Date?
+    var throttledUntil: Date?
     var maxConcurrency: Int
     var headers: [String: String]
     var sourceIds: [String]
@@ -32,6 +33,7 @@ struct EndpointDTO: Encodable {
         disabledReason = endpoint.disabledReason
         disabledAt = endpoint.disabledAt
         failingSince = endpoint.failingSince
+        throttledUntil = endpoint.throttledUntil
         maxConcurrency = endpoint.maxConcurrency
         headers = endpoint.headers
         sourceIds = endpoint.sourceIDs
@@ -42,7 +44,7 @@ struct EndpointDTO: Encodable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case id, name, url, description, eventTypes, auth, enabled, disabledReason, disabledAt, failingSince
+        case id, name, url, description, eventTypes, auth, enabled, disabledReason, disabledAt, failingSince, throttledUntil
         case maxConcurrency, headers, sourceIds, createdAt, updatedAt, secret, previousSecretExpiresAt
     }
 
@@ -58,6 +60,7 @@ struct EndpointDTO: Encodable {
         try container.encode(disabledReason, forKey: .disabledReason)
         try container.encode(disabledAt, forKey: .disabledAt)
         try container.encode(failingSince, forKey: .failingSince)
+        try container.encode(throttledUntil, forKey: .throttledUntil)
         try container.encode(maxConcurrency, forKey: .maxConcurrency)
         try container.encode(headers, forKey: .headers)
         try container.encode(sourceIds, forKey: .sourceIds)

@@ -1226,6 +1226,7 @@ components:
         - disabled_reason
         - disabled_at
         - failing_since
+        - throttled_until
         - max_concurrency
         - headers
         - source_ids
@@ -1246,6 +1247,9 @@ components:
           description: '`manual`, `gone` (the receiver answered 410) or `failing`.'
         disabled_at: { $ref: '#/components/schemas/NullableTimestamp' }
         failing_since: { $ref: '#/components/schemas/NullableTimestamp' }
+        throttled_until:
+          description: Until when the receiver asked to be left alone (`Retry-After` on a 429 or 503); no delivery is sent before then.
+          $ref: '#/components/schemas/NullableTimestamp'
         max_concurrency: { type: integer }
         headers:
           type: object
@@ -1364,6 +1368,7 @@ components:
         - created_at
         - next_retry_at
         - request_headers
+        - superseded
       properties:
         id: { type: string }
         delivery_id: { type: string }
@@ -1374,7 +1379,10 @@ components:
         status_code: { type: [integer, 'null'] }
         error:
           type: [string, 'null']
-          description: 'Why no usable response came back: `timeout`, `connection_refused`, `connect_timeout`, `tls`, `dns`, `redirect`, `network`.'
+          description: >-
+            Why no usable response came back: `timeout` (the attempt's one deadline passed; what arrived is kept),
+            `connection_refused`, `unreachable`, `dns`, `tls`, `connection_closed`, `redirect` (not followed; the
+            `Location` is in `error_message`), `blocked_address` (refused by the network policy; not retried), `network`.
         error_message: { type: [string, 'null'] }
         response_body: { type: [string, 'null'], description: The first 64 KiB of the response body. }
         duration_ms: { type: integer, minimum: 0 }
@@ -1384,6 +1392,11 @@ components:
         request_headers:
           type: object
           additionalProperties: { type: string }
+        superseded:
+          type: boolean
+          description: >-
+            The send outlived its lease and another claim took the delivery over; the attempt is kept for
+            inspection but changed nothing (the newer attempt's outcome stands).
 
     SourceProvider:
       type: string
