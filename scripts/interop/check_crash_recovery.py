@@ -1,5 +1,7 @@
 """SIGKILL under load loses no accepted event: every event answered 202 before the kill
-is stored after a restart and delivered at least once."""
+is stored after a restart and delivered at least once. Duplicates (a webhook-id received
+twice) are counted and must be deliveries that were in flight at the kill: first received
+in the last moments before it, when their attempt could not yet be committed."""
 import sys
 import threading
 import time
@@ -29,6 +31,7 @@ def main(binary):
         for thread in threads:
             thread.start()
         time.sleep(2.0)
+        killed_at = time.time()
         switchboard.kill()
         stop.set()
         for thread in threads:
@@ -47,7 +50,21 @@ def main(binary):
             time.sleep(0.2)
         undelivered = set(accepted) - {headers.get("webhook-id") for _, headers, _ in receiver.requests}
         assert not undelivered, f"{len(undelivered)} accepted events never delivered after restart"
-        print(f"crash recovery: {count} events accepted before SIGKILL, all stored and delivered after restart")
+        first_arrival, seen, duplicates = {}, set(), set()
+        with receiver.lock:
+            arrivals = list(receiver.arrivals)
+        for arrived, webhook_id in arrivals:
+            if webhook_id in seen:
+                duplicates.add(webhook_id)
+            else:
+                seen.add(webhook_id)
+                first_arrival[webhook_id] = arrived
+        committed_before = killed_at - 1.0
+        stale = [w for w in duplicates if first_arrival[w] < committed_before]
+        assert not stale, f"{len(stale)} deliveries sent again although their first send finished over a second before the kill"
+        in_last_second = sum(1 for w, t in first_arrival.items() if committed_before <= t <= killed_at)
+        print(f"crash recovery: {count} events accepted before SIGKILL, all stored and delivered after restart; "
+              f"{len(duplicates)} sent twice, all in flight at the kill ({in_last_second} first sends in its last second)")
         assert switchboard.stop() == 0
     finally:
         switchboard.cleanup()

@@ -21,10 +21,11 @@ def free_port():
 
 
 class Receiver:
-    """Records every POST; answers 200."""
+    """Records every POST (and, in `arrivals`, when each webhook-id came); answers 200."""
 
     def __init__(self):
         self.requests = []
+        self.arrivals = []
         self.lock = threading.Lock()
         outer = self
 
@@ -34,6 +35,7 @@ class Receiver:
                 body = self.rfile.read(length)
                 with outer.lock:
                     outer.requests.append((self.path, {k.lower(): v for k, v in self.headers.items()}, body))
+                    outer.arrivals.append((time.time(), self.headers.get("webhook-id")))
                 self.send_response(200)
                 self.end_headers()
                 self.wfile.write(b"ok")

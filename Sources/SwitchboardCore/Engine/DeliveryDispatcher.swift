@@ -96,7 +96,7 @@ public final class DeliveryDispatcher: Service, Sendable {
 
     /// Most deliveries of one endpoint taken in one claim; the ledger keeps what the endpoint
     /// may hold and hands the rest back.
-    static let claimDepthPerEndpoint = 64
+    static let claimDepthPerEndpoint = 32
 
     /// Sends `job`, then the endpoint's next claimed job, while there is one.
     private func runSlot(startingWith job: DeliveryJob) async {
@@ -111,7 +111,7 @@ public final class DeliveryDispatcher: Service, Sendable {
             }
             await release(step.release)
             next = step.next
-            if next == nil || !step.release.isEmpty { switchboard.wakeSignal.wake() }
+            if next == nil || step.wantsMore || !step.release.isEmpty { switchboard.wakeSignal.wake() }
         }
     }
 

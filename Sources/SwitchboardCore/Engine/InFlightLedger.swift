@@ -90,14 +90,15 @@ final class InFlightLedger: Sendable {
     /// Marks a running job of `endpointID` finished.
     ///
     /// Returns the next waiting job of the endpoint that `isStartable` accepts, already
-    /// running, for the caller to send in the freed slot; and the waiting jobs to hand back:
+    /// running, for the caller to send in the freed slot; the waiting jobs to hand back:
     /// those `isStartable` refused, those beyond what the endpoint may hold now (it got slow,
-    /// or throttled), and all of them when `takeNext` is false (shutting down).
+    /// or throttled), and all of them when `takeNext` is false (shutting down); and whether
+    /// the endpoint's queue is down to half, so it is time to claim more.
     func finish(
         endpointID: String, _ finished: Finished?, takeNext: Bool, isStartable: (DeliveryJob) -> Bool
-    ) -> (next: DeliveryJob?, release: [DeliveryJob]) {
+    ) -> (next: DeliveryJob?, release: [DeliveryJob], wantsMore: Bool) {
         state.withLock { state in
-            guard var slots = state.endpoints[endpointID] else { return (nil, []) }
+            guard var slots = state.endpoints[endpointID] else { return (nil, [], false) }
             if let finished {
                 slots.typicalDuration = slots.typicalDuration.map { $0 * 0.7 + finished.duration * 0.3 } ?? finished.duration
                 if finished.throttled { slots.probing = true } else if finished.succeeded { slots.probing = false }
@@ -131,7 +132,9 @@ final class InFlightLedger: Sendable {
                 state.running -= 1
             }
             state.endpoints[endpointID] = slots  // kept when idle: its typical duration sizes the next claim
-            return (next, release)
+            // Refill before the endpoint's queue runs dry, so its slots never wait for a claim.
+            let wantsMore = takeNext && !slots.probing && slots.waiting.count * 2 <= slots.depth - slots.runLimit
+            return (next, release, wantsMore)
         }
     }
 }
