@@ -20,8 +20,8 @@ struct DirectIngestRoutesTests {
     @Test("a body signed with the endpoint's secret is queued for that endpoint alone, with its correlation id")
     func accepted() async throws {
         try await APIHarness.with { api in
-            let endpoint = try await api.createEndpoint(url: "http://127.0.0.1:9/direct", eventTypes: ["never.matches"])
-            let other = try await api.createEndpoint(url: "http://127.0.0.1:9/other")
+            let endpoint = try await api.createEndpoint(url: "https://receiver.example/direct", eventTypes: ["never.matches"])
+            let other = try await api.createEndpoint(url: "https://receiver.example/other")
             let id = try #require(endpoint["id"]?.string)
             let response = try await send(
                 api, to: id, secret: try #require(endpoint["secret"]?.string),
@@ -41,7 +41,7 @@ struct DirectIngestRoutesTests {
     @Test("the event type may come from X-Switchboard-Event-Type; without either it is a 422")
     func eventTypeHeader() async throws {
         try await APIHarness.with { api in
-            let endpoint = try await api.createEndpoint(url: "http://127.0.0.1:9/direct")
+            let endpoint = try await api.createEndpoint(url: "https://receiver.example/direct")
             let id = try #require(endpoint["id"]?.string)
             let secret = try #require(endpoint["secret"]?.string)
             let typed = try await send(api, to: id, body: #"{"a":1}"#, secret: secret, extra: [HTTPField.Name("X-Switchboard-Event-Type")!: "thing.happened"])
@@ -55,7 +55,7 @@ struct DirectIngestRoutesTests {
     @Test("a wrong, stale or missing signature is a 401 and nothing is stored")
     func refused() async throws {
         try await APIHarness.with { api in
-            let endpoint = try await api.createEndpoint(url: "http://127.0.0.1:9/direct")
+            let endpoint = try await api.createEndpoint(url: "https://receiver.example/direct")
             let id = try #require(endpoint["id"]?.string)
             let secret = try #require(endpoint["secret"]?.string)
             #expect(try await send(api, to: id, secret: "whsec_someone_else").status == .unauthorized)
@@ -70,7 +70,7 @@ struct DirectIngestRoutesTests {
     @Test("the route needs an API key with write, in the endpoint's tenant")
     func authorization() async throws {
         try await APIHarness.with { api in
-            let endpoint = try await api.createEndpoint(url: "http://127.0.0.1:9/direct")
+            let endpoint = try await api.createEndpoint(url: "https://receiver.example/direct")
             let id = try #require(endpoint["id"]?.string)
             let secret = try #require(endpoint["secret"]?.string)
             let anonymous = try await api.request(.post, "/e/\(id)", key: nil, body: Self.body)

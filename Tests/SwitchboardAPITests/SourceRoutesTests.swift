@@ -26,7 +26,7 @@ struct SourceRoutesTests {
         #expect(created.status == .created)
         let source = try created.json()
         let id = try #require(source["id"]?.string)
-        let destination = try await api.post("/v1/sources/\(id)/destinations", #"{"url":"http://127.0.0.1:9/stripe","event_types":\#(destinationTypes)}"#)
+        let destination = try await api.post("/v1/sources/\(id)/destinations", #"{"url":"https://receiver.example/stripe","event_types":\#(destinationTypes)}"#)
         #expect(destination.status == .created)
         return (id, try #require(source["slug"]?.string), try #require(try destination.json()["id"]?.string))
     }
@@ -98,7 +98,7 @@ struct SourceRoutesTests {
     func verifiedIngest() async throws {
         try await APIHarness.with { api in
             let (id, slug, destination) = try await stripeSource(api)
-            let plain = try #require(try await api.createEndpoint(url: "http://127.0.0.1:9/plain")["id"]?.string)
+            let plain = try #require(try await api.createEndpoint(url: "https://receiver.example/plain")["id"]?.string)
             let response = try await ingest(api, slug: slug, body: Self.charge, headers: [HTTPField.Name("Stripe-Signature")!: Self.stripeSignature(Self.charge)])
             #expect(response.status == .accepted)
             let eventID = try #require(try response.json()["id"]?.string)
@@ -198,7 +198,7 @@ struct SourceRoutesTests {
             #expect(answer["endpoint_ids"] == .array([.string(destination)]))
             #expect(answer["replay_of"]?.string == eventID)
 
-            let stranger = try #require(try await api.createEndpoint(url: "http://127.0.0.1:9/other")["id"]?.string)
+            let stranger = try #require(try await api.createEndpoint(url: "https://receiver.example/other")["id"]?.string)
             let refused = try await api.post("/v1/sources/\(id)/events/\(eventID)/replay", #"{"endpoint_ids":["\#(stranger)"]}"#)
             #expect(refused.status == .unprocessableContent)
             let plainEvent = try #require(try await api.publish()["id"]?.string)

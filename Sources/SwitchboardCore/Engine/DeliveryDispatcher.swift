@@ -26,6 +26,9 @@ public final class DeliveryDispatcher: Service, Sendable {
     private let requeueInFlightOnStart: Bool
     private let stopping = StopFlag()
     private let logger: Logger
+    /// The destination policy's verdict per endpoint URL: an endpoint created under `--dev`
+    /// must not reach a private network after a restart without it.
+    private let destinationVerdicts = Mutex<[String: String?]>([:])
 
     /// - Parameters:
     ///   - transport: how attempts are sent; the caller owns it and shuts it down.
@@ -147,10 +150,15 @@ public final class DeliveryDispatcher: Service, Sendable {
         let startedAt = clock.now()
         let message = WebhookMessage.make(event: job.event, endpoint: endpoint, now: startedAt, userAgent: configuration.userAgent)
         switchboard.health.attemptStarted(endpointID: endpoint.id)
-        let response = await transport.send(
-            TransportRequest(
-                endpointID: endpoint.id, url: endpoint.url, message: message, maxConnections: max(1, endpoint.maxConcurrency),
-                timeout: configuration.requestTimeout))
+        let response: TransportResponse
+        if let refusal = destinationRefusal(endpoint.url) {
+            response = .failure(TransportErrorClass.blockedAddress, "url \(refusal)", duration: 0)
+        } else {
+            response = await transport.send(
+                TransportRequest(
+                    endpointID: endpoint.id, url: endpoint.url, message: message, maxConnections: max(1, endpoint.maxConcurrency),
+                    timeout: configuration.requestTimeout))
+        }
         if Task.isCancelled {
             switchboard.health.attemptFinished(endpointID: endpoint.id, attempt: nil)
             return nil
@@ -203,6 +211,16 @@ public final class DeliveryDispatcher: Service, Sendable {
                     endpointChange: endpointChange, throttleEndpointUntil: throttleUntil),
                 flipsEndpointHealth: flipsHealth))
         return InFlightLedger.Finished(duration: response.duration, succeeded: outcome.isSuccess, throttled: throttleUntil != nil)
+    }
+
+    private func destinationRefusal(_ url: String) -> String? {
+        if let known = destinationVerdicts.withLock({ $0[url] }) { return known }
+        let verdict = switchboard.configuration.destinations.refusal(forURL: url)
+        destinationVerdicts.withLock { verdicts in
+            if verdicts.count > 10_000 { verdicts.removeAll() }
+            verdicts[url] = .some(verdict)
+        }
+        return verdict
     }
 
     /// The state machine's input: a complete response, or a network error (a response cut

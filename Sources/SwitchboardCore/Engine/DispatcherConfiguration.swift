@@ -30,12 +30,17 @@ public struct DispatcherConfiguration: Sendable, Hashable {
     public var publishBatchSize: Int
     /// `User-Agent` of deliveries: `Switchboard/<version>`.
     public var userAgent: String
+    /// Where deliveries may go: HTTPS to public addresses by default; `dev` and
+    /// `delivery.allowed_networks` open more. Checked when an endpoint is created or changed,
+    /// before each attempt, and on every resolved address in the transport.
+    public var destinations: DestinationPolicy
 
     public init(
         retryPolicy: RetryPolicy = RetryPolicy(), connectTimeout: TimeInterval = 5, requestTimeout: TimeInterval = 30,
         maxConcurrency: Int = 1024, endpointConcurrency: Int = 4, claimBatchSize: Int = 256, pollInterval: TimeInterval = 0.5,
         drainTimeout: TimeInterval = 10, autoDisableAfter: TimeInterval = 5 * 86400, idempotencyWindow: TimeInterval = 86400,
-        maxPayloadBytes: Int = 1 << 20, publishBatchSize: Int = 256, userAgent: String = "Switchboard/\(SwitchboardVersion.current)"
+        maxPayloadBytes: Int = 1 << 20, publishBatchSize: Int = 256, userAgent: String = "Switchboard/\(SwitchboardVersion.current)",
+        destinations: DestinationPolicy = .secure
     ) {
         self.retryPolicy = retryPolicy
         self.connectTimeout = connectTimeout
@@ -50,6 +55,7 @@ public struct DispatcherConfiguration: Sendable, Hashable {
         self.maxPayloadBytes = maxPayloadBytes
         self.publishBatchSize = publishBatchSize
         self.userAgent = userAgent
+        self.destinations = destinations
     }
 
     /// How long a claim lasts before another worker may take the delivery over: strictly

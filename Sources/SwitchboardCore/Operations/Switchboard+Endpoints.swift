@@ -5,6 +5,7 @@ extension Switchboard {
     /// secret is shown.
     public func createEndpoint(_ draft: EndpointDraft, tenant: TenantID) async throws(SwitchboardError) -> Endpoint {
         try draft.validate()
+        try checkDestinationAllowed(draft.url)
         try await checkSourcesExist(draft.sourceIDs, tenant: tenant)
         let now = clock.now()
         let endpoint = Endpoint(
@@ -35,6 +36,7 @@ extension Switchboard {
 
     public func updateEndpoint(id: String, tenant: TenantID, patch: EndpointPatch) async throws(SwitchboardError) -> Endpoint {
         try patch.validate()
+        if let url = patch.url { try checkDestinationAllowed(url) }
         if let sourceIDs = patch.sourceIDs { try await checkSourcesExist(sourceIDs, tenant: tenant) }
         var endpoint = patch.applied(to: try await endpoint(id: id, tenant: tenant))
         endpoint.updatedAt = clock.now()
@@ -42,6 +44,13 @@ extension Switchboard {
         try await storeCall { try await store.updateEndpoint(updated) }
         feed.publish(.endpointChanged(updated))
         return updated
+    }
+
+    /// Throws `url_not_allowed` (422) when the destination policy refuses deliveries to `url`.
+    private func checkDestinationAllowed(_ url: String) throws(SwitchboardError) {
+        if let refusal = configuration.destinations.refusal(forURL: url) {
+            throw SwitchboardError(.validation, code: "url_not_allowed", message: "url \(refusal)", field: "url")
+        }
     }
 
     /// Throws a validation error naming the first id that is not a source of `tenant`.

@@ -156,7 +156,9 @@ struct DeliveryDispatcherTests {
 
     @Test("a receiver that hangs times out, is retried, and does not hold up other endpoints")
     func slowReceiverDoesNotStarveOthers() async throws {
-        try await DispatchHarness.with { harness in
+        var configuration = DispatchHarness.testing
+        configuration.requestTimeout = 4  // no hanging slot frees up while the others are delivered
+        try await DispatchHarness.with(configuration: configuration) { harness in
             let hanging = try await harness.endpoint("/hang", maxConcurrency: 2)
             _ = try await harness.endpoint("/ok")
             let published = try await (0..<6).asyncMap { _ in try await harness.publish() }
@@ -191,7 +193,7 @@ struct DeliveryDispatcherTests {
             // A first process accepts an event and claims its delivery, then dies before sending it.
             let clock = ManualWallClock()
             let crashed = try SQLiteStore(path: path, logger: Logger(label: "test"))
-            let first = Switchboard(store: crashed, clock: clock, logger: Logger(label: "test"))
+            let first = Switchboard(store: crashed, configuration: DispatchHarness.testing, clock: clock, logger: Logger(label: "test"))
             let endpoint = try await first.createEndpoint(EndpointDraft(name: "r", url: receiver.url("/ok")), tenant: .defaultTenant)
             let published = try await first.publish(PublishRequest(tenantID: .defaultTenant, eventType: "order.created", payload: Data("{}".utf8)))
             let claimed = try await crashed.claimDueDeliveries(ClaimRequest(now: clock.now(), limit: 10, perEndpointLimit: 4, leaseDuration: 3600))

@@ -14,7 +14,8 @@ struct DispatchHarness: Sendable {
 
     static let testing = DispatcherConfiguration(
         retryPolicy: RetryPolicy(schedule: [0, 5, 300], jitter: 0), connectTimeout: 1, requestTimeout: 2,
-        maxConcurrency: 16, endpointConcurrency: 4, claimBatchSize: 16, pollInterval: 0.02, drainTimeout: 1)
+        maxConcurrency: 16, endpointConcurrency: 4, claimBatchSize: 16, pollInterval: 0.02, drainTimeout: 1,
+        destinations: .development)
 
     /// Runs `body` with the dispatcher running; stops it afterwards and deletes the database.
     static func with<T: Sendable>(
