@@ -7,6 +7,9 @@ import SwitchboardCore
 public struct ConsoleOptions: Sendable {
     /// Hide and refuse the actions (replay, retry, disable/enable, rotate secret).
     public var readOnly: Bool
+    /// The dispatcher runs with `--dev` (loopback, private networks and plain http allowed):
+    /// a `DEV` badge in the header says so.
+    public var devMode: Bool
     /// Where the HTTP API listens, shown in the header (e.g. `127.0.0.1:8080`).
     public var listenAddress: String
     /// What the store is, shown in the header (e.g. `sqlite ./switchboard.db`).
@@ -19,10 +22,11 @@ public struct ConsoleOptions: Sendable {
     public var logger: Logger
 
     public init(
-        readOnly: Bool = false, listenAddress: String = "", storeDescription: String = "", ingestBaseURL: String = "",
-        logger: Logger = Logger(label: "switchboard.console")
+        readOnly: Bool = false, devMode: Bool = false, listenAddress: String = "", storeDescription: String = "",
+        ingestBaseURL: String = "", logger: Logger = Logger(label: "switchboard.console")
     ) {
         self.readOnly = readOnly
+        self.devMode = devMode
         self.listenAddress = listenAddress
         self.storeDescription = storeDescription
         self.ingestBaseURL = ingestBaseURL

@@ -91,6 +91,14 @@ import Testing
         Golden.check(render(state), "readonly-flash-120x40")
     }
 
+    @Test("a dispatcher in dev mode shows a DEV badge in the header; without it, none")
+    func devBadge() {
+        var state = Fixtures.state(size: Self.wide)
+        #expect(!render(state).plainText.split(separator: "\n")[0].contains(" DEV "))
+        state.devMode = true
+        #expect(render(state).plainText.split(separator: "\n")[0].contains(" DEV "))
+    }
+
     // MARK: Sources
 
     @Test func sourcesAt120x40() {

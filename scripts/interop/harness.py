@@ -82,7 +82,7 @@ class Switchboard:
 
     def start(self):
         self.log = open(os.path.join(self.data_dir, "serve.log"), "ab")
-        self.process = subprocess.Popen([self.binary, "serve", "--port", str(self.port), "--data-dir", self.data_dir],
+        self.process = subprocess.Popen([self.binary, "serve", "--dev", "--port", str(self.port), "--data-dir", self.data_dir],
                                         stdout=self.log, stderr=self.log, env=self.env)
         deadline = time.time() + 30
         while time.time() < deadline:

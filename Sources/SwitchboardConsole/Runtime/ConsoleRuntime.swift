@@ -105,6 +105,7 @@ struct ConsoleRuntime: Sendable {
             initial.glyphs = capabilities.unicode ? .unicode : .ascii
             initial.timeZone = runtime.timeZone
             initial.ingestBaseURL = runtime.options.ingestBaseURL
+            initial.devMode = runtime.options.devMode
             state = initial
             let effects = apply(.tick(initial.now), renderNow: true)
             return effects

@@ -9,6 +9,8 @@ struct ConsoleState: Sendable {
     // MARK: Setup
 
     var readOnly: Bool
+    /// Deliveries may go to loopback, private networks and plain http (`--dev`).
+    var devMode = false
     var listenAddress: String
     var storeDescription: String
     /// Public base URL of the ingest routes (`http://127.0.0.1:8080`); empty shows paths only.

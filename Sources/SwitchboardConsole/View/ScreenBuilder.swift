@@ -34,6 +34,7 @@ enum ScreenBuilder {
     static func header(_ state: ConsoleState) -> HeaderModel {
         let rates = state.rates.rates(at: state.now)
         var left = [HeaderModel.Segment(spans: [Span(" switchboard ", .brand)], priority: 100)]
+        if state.devMode { left.append(.init(spans: [Span(" DEV ", .badge)], priority: 96)) }
         if state.readOnly { left.append(.init(spans: [Span(" READ-ONLY ", .badge)], priority: 95)) }
         if !state.listenAddress.isEmpty { left.append(.init(spans: [Span(" " + state.listenAddress, .header)], priority: 60)) }
         if !state.storeDescription.isEmpty { left.append(.init(spans: [Span(" " + state.storeDescription, .header)], priority: 30)) }

@@ -17,6 +17,8 @@ struct AppSettings: Sendable {
     var logLevel: Logger.Level
     var dispatcher: DispatcherConfiguration
     var retention: RetentionConfiguration
+    /// `dev` / `--dev` / `SWITCHBOARD_DEV=1`: loopback, private networks and plain http allowed.
+    var dev: Bool
 
     var databasePath: String { (dataDirectory as NSString).appendingPathComponent("switchboard.sqlite") }
     var listenAddress: String { "\(host):\(port)" }
@@ -29,6 +31,7 @@ struct AppSettings: Sendable {
         if let url = options.publicURL { flags["http.public_base_url"] = .init(.string(url), isSecret: false) }
         if let directory = options.dataDirectory { flags["data.dir"] = .init(.string(directory), isSecret: false) }
         if let level = options.logLevel { flags["log.level"] = .init(.string(level), isSecret: false) }
+        if options.dev { flags["dev"] = .init(.string("true"), isSecret: false) }
         let filePath = options.configFile ?? "config/switchboard.yaml"
         if options.configFile != nil, !FileManager.default.fileExists(atPath: filePath) {
             throw SettingsError("configuration file \(filePath) does not exist")
@@ -91,6 +94,23 @@ struct AppSettings: Sendable {
         guard (1...SourceValidation.maxRetentionDays).contains(retentionDays) else {
             throw SettingsError("retention.days must be between 1 and \(SourceValidation.maxRetentionDays)")
         }
+        let devSwitch = config.string(forKey: "dev", default: "false").lowercased()
+        guard ["1", "true", "yes", "on", "0", "false", "no", "off"].contains(devSwitch) else {
+            throw SettingsError("dev must be true or false (SWITCHBOARD_DEV=1 turns it on)")
+        }
+        dev = ["1", "true", "yes", "on"].contains(devSwitch)
+        var allowedNetworks: [IPNetwork] = []
+        for cidr in config.stringArray(forKey: "delivery.allowed_networks", default: []) {
+            guard let network = IPNetwork(cidr.trimmingCharacters(in: .whitespaces)) else {
+                throw SettingsError("delivery.allowed_networks: \(cidr) is not a CIDR block such as 10.8.0.0/16 or fd00::/8")
+            }
+            allowedNetworks.append(network)
+        }
+        let policy = dev
+            ? DestinationPolicy.development
+            : DestinationPolicy(network: NetworkPolicy(allowedNetworks: allowedNetworks))
+        dispatcher.destinations = policy.refusingDeliveries(
+            to: [publicBaseURL, "http://\(host.contains(":") ? "[\(host)]" : host):\(port)"].compactMap { $0 })
         retention = RetentionConfiguration(
             days: retentionDays, interval: try Self.positive(config, "retention.interval_seconds", 3600),
             batchSize: Int(try Self.positive(config, "retention.batch_size", 500)))

@@ -21,4 +21,9 @@ struct GlobalOptions: ParsableArguments {
 
     @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical (log.level; default info).")
     var logLevel: String?
+
+    @Flag(
+        name: .long,
+        help: "Local development: deliveries may go to loopback, private networks and plain http:// (dev; SWITCHBOARD_DEV=1). Never in production.")
+    var dev = false
 }

@@ -54,6 +54,10 @@ struct SwitchboardApp: Sendable {
                 connectTimeout: settings.dispatcher.connectTimeout, requestTimeout: settings.dispatcher.requestTimeout),
             requestTimeout: settings.dispatcher.requestTimeout)
         var services: [any Service] = []
+        if role == .dispatcher, settings.dev {
+            logger.warning(
+                "dev mode: deliveries may go to loopback, private networks and plain http://; never run it like this in production")
+        }
         if role == .dispatcher {
             services = [
                 DeliveryDispatcher(switchboard: switchboard, transport: transport, logger: logger),

@@ -11,7 +11,7 @@ struct DemoCommand: AsyncParsableCommand {
         commandName: "demo",
         abstract: "Try Switchboard: the console with sample endpoints, a sample receiver and live traffic.",
         discussion: """
-            Starts everything with a throwaway data directory (unless --data-dir is given), a \
+            Runs in dev mode (--dev: its receiver is on loopback). Starts everything with a throwaway data directory (unless --data-dir is given), a \
             sample receiver on 127.0.0.1 whose endpoints misbehave realistically (500s, slow \
             answers, 410 Gone, a 60-second outage that recovers, 429s), five endpoints, a Stripe \
             source (press s in the console) and a generator publishing a few events per second, \
@@ -37,6 +37,7 @@ struct DemoCommand: AsyncParsableCommand {
             "delivery.retry_schedule_seconds": .init(.doubleArray([0, 2, 5, 10, 30]), isSecret: false),
             "delivery.request_timeout_seconds": .init(.double(5), isSecret: false),
             "delivery.auto_disable_after_hours": .init(.double(1), isSecret: false),
+            "dev": .init(.string("true"), isSecret: false),
         ])
         _ = try ConsoleSession.bootstrapFileLogging(settings: settings)
         let logger = Logger(label: "switchboard")
