@@ -11,7 +11,7 @@ extension SQLiteStore {
                 sql: """
                     INSERT INTO endpoints (\(Rows.endpointColumns)) VALUES (:id, :tenant_id, :name, :url, :description,
                     :event_types, :auth_mode, :secret, :previous_secret, :previous_secret_expires_at, :enabled, :disabled_reason,
-                    :disabled_at, :failing_since, :max_concurrency, :headers, :source_ids, :created_at, :updated_at)
+                    :disabled_at, :failing_since, :max_concurrency, :rate_limit_per_second, :headers, :source_ids, :created_at, :updated_at)
                     """,
                 arguments: Rows.endpointArguments(endpoint))
         }
@@ -49,7 +49,7 @@ extension SQLiteStore {
                     UPDATE endpoints SET name = :name, url = :url, description = :description, event_types = :event_types,
                     auth_mode = :auth_mode, secret = :secret, previous_secret = :previous_secret,
                     previous_secret_expires_at = :previous_secret_expires_at,
-                    max_concurrency = :max_concurrency, headers = :headers, source_ids = :source_ids, updated_at = :updated_at
+                    max_concurrency = :max_concurrency, rate_limit_per_second = :rate_limit_per_second, headers = :headers, source_ids = :source_ids, updated_at = :updated_at
                     WHERE id = :id AND tenant_id = :tenant_id
                     """,
                 arguments: Rows.endpointArguments(endpoint))

@@ -175,10 +175,12 @@ extension SQLiteStore {
         """
 
     /// Claims carry a lease token that the attempt's write must still hold; attempts made by a
-    /// send that outlived its lease are kept, flagged; `Retry-After` holds a whole endpoint.
+    /// send that outlived its lease are kept, flagged; `Retry-After` holds a whole endpoint;
+    /// an endpoint may limit the deliveries started per second.
     private static let v3FencedLeases = """
         ALTER TABLE deliveries ADD COLUMN lease_token INTEGER;
         ALTER TABLE attempts ADD COLUMN superseded INTEGER NOT NULL DEFAULT 0 CHECK (superseded IN (0, 1));
         ALTER TABLE endpoints ADD COLUMN throttled_until REAL;
+        ALTER TABLE endpoints ADD COLUMN rate_limit_per_second INTEGER CHECK (rate_limit_per_second > 0);
         """
 }

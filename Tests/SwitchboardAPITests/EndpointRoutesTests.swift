@@ -34,6 +34,39 @@ struct EndpointRoutesTests {
         }
     }
 
+    @Test("rate_limit_per_second is stored and shown, 0 in an update removes it, out of range is a 422")
+    func rateLimit() async throws {
+        try await APIHarness.with { api in
+            let created = try await api.post("/v1/endpoints", #"{"url":"https://receiver.example/hooks","rate_limit_per_second":50}"#)
+            #expect(created.status == .created)
+            let id = try #require(try created.json()["id"]?.string)
+            #expect(try created.json()["rate_limit_per_second"]?.int == 50)
+            #expect(try await api.post("/v1/endpoints", #"{"url":"https://receiver.example/h","rate_limit_per_second":20000}"#).status == .unprocessableContent)
+            #expect(try await api.post("/v1/endpoints", #"{"url":"https://receiver.example/h","rate_limit_per_second":0}"#).status == .unprocessableContent)
+            let cleared = try await api.patch("/v1/endpoints/\(id)", #"{"rate_limit_per_second":0}"#)
+            #expect(try cleared.json()["rate_limit_per_second"] == .null)
+            #expect(try await api.get("/v1/endpoints/\(id)").json()["rate_limit_per_second"] == .null)
+        }
+    }
+
+    @Test("private, loopback and plain-http destinations are refused with url_not_allowed unless dev mode is on")
+    func destinationPolicy() async throws {
+        try await APIHarness.with { api in
+            for url in ["http://hooks.example.com/h", "https://127.0.0.1/h", "https://2130706433/h", "https://[::ffff:127.0.0.1]/h", "https://169.254.169.254/latest", "https://localhost:3000/h"] {
+                let response = try await api.post("/v1/endpoints", #"{"url":"\#(url)"}"#)
+                #expect(response.status == .unprocessableContent, "\(url)")
+                #expect(response.body.contains("url_not_allowed"), "\(url): \(response.body)")
+            }
+            let created = try await api.post("/v1/endpoints", #"{"url":"https://receiver.example/hooks"}"#)
+            let id = try #require(try created.json()["id"]?.string)
+            #expect(try await api.patch("/v1/endpoints/\(id)", #"{"url":"https://10.0.0.8/h"}"#).status == .unprocessableContent)
+        }
+        try await APIHarness.with(configuration: DispatcherConfiguration(destinations: .development)) { api in
+            let local = try await api.post("/v1/endpoints", #"{"url":"http://127.0.0.1:3000/hooks"}"#)
+            #expect(local.status == .created)
+        }
+    }
+
     @Test("subscribed_events is accepted as an alias of event_types, and name defaults to the URL's host")
     func subscribedEventsAlias() async throws {
         try await APIHarness.with { api in

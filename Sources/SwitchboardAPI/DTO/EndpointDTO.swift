@@ -15,6 +15,7 @@ struct EndpointDTO: Encodable {
     var failingSince: Date?
     var throttledUntil: Date?
     var maxConcurrency: Int
+    var rateLimitPerSecond: Int?
     var headers: [String: String]
     var sourceIds: [String]
     var createdAt: Date
@@ -35,6 +36,7 @@ struct EndpointDTO: Encodable {
         failingSince = endpoint.failingSince
         throttledUntil = endpoint.throttledUntil
         maxConcurrency = endpoint.maxConcurrency
+        rateLimitPerSecond = endpoint.rateLimitPerSecond
         headers = endpoint.headers
         sourceIds = endpoint.sourceIDs
         createdAt = endpoint.createdAt
@@ -45,7 +47,7 @@ struct EndpointDTO: Encodable {
 
     enum CodingKeys: String, CodingKey {
         case id, name, url, description, eventTypes, auth, enabled, disabledReason, disabledAt, failingSince, throttledUntil
-        case maxConcurrency, headers, sourceIds, createdAt, updatedAt, secret, previousSecretExpiresAt
+        case maxConcurrency, rateLimitPerSecond, headers, sourceIds, createdAt, updatedAt, secret, previousSecretExpiresAt
     }
 
     func encode(to encoder: any Encoder) throws {
@@ -62,6 +64,7 @@ struct EndpointDTO: Encodable {
         try container.encode(failingSince, forKey: .failingSince)
         try container.encode(throttledUntil, forKey: .throttledUntil)
         try container.encode(maxConcurrency, forKey: .maxConcurrency)
+        try container.encode(rateLimitPerSecond, forKey: .rateLimitPerSecond)
         try container.encode(headers, forKey: .headers)
         try container.encode(sourceIds, forKey: .sourceIds)
         try container.encode(createdAt, forKey: .createdAt)

@@ -1175,6 +1175,11 @@ components:
             - $ref: '#/components/schemas/CustomHeaders'
             - type: 'null'
         max_concurrency: { type: [integer, 'null'], minimum: 1, maximum: 256 }
+        rate_limit_per_second:
+          type: [integer, 'null']
+          minimum: 1
+          maximum: 10000
+          description: Most deliveries started per second; null or absent for no limit beyond max_concurrency.
         source_ids:
           type: [array, 'null']
           maxItems: 64
@@ -1208,6 +1213,11 @@ components:
             - $ref: '#/components/schemas/CustomHeaders'
             - type: 'null'
         max_concurrency: { type: [integer, 'null'], minimum: 1, maximum: 256 }
+        rate_limit_per_second:
+          type: [integer, 'null']
+          minimum: 0
+          maximum: 10000
+          description: Most deliveries started per second; 0 removes the limit.
         source_ids:
           type: [array, 'null']
           maxItems: 64
@@ -1228,6 +1238,7 @@ components:
         - failing_since
         - throttled_until
         - max_concurrency
+        - rate_limit_per_second
         - headers
         - source_ids
         - created_at
@@ -1251,6 +1262,9 @@ components:
           description: Until when the receiver asked to be left alone (`Retry-After` on a 429 or 503); no delivery is sent before then.
           $ref: '#/components/schemas/NullableTimestamp'
         max_concurrency: { type: integer }
+        rate_limit_per_second:
+          type: [integer, 'null']
+          description: Most deliveries started per second, enforced by the dispatcher; null for no limit.
         headers:
           type: object
           additionalProperties: { type: string }

@@ -74,7 +74,7 @@ struct EndpointRoutes {
             authMode: try body.enumValue("auth", Endpoint.AuthMode.self) ?? .signature,
             headers: try body.stringMap("headers") ?? [:],
             sourceIDs: try body.strings("source_ids") ?? [],
-            maxConcurrency: try body.int("max_concurrency"))
+            maxConcurrency: try body.int("max_concurrency"), rateLimitPerSecond: try body.int("rate_limit_per_second"))
     }
 
     /// `PATCH /v1/endpoints/{id}`: only the fields present change.
@@ -85,7 +85,7 @@ struct EndpointRoutes {
             name: try body.string("name"), url: try body.string("url"), description: try body.string("description"),
             eventTypes: try Self.eventTypes(in: body), authMode: try body.enumValue("auth", Endpoint.AuthMode.self),
             headers: try body.stringMap("headers"), sourceIDs: try body.strings("source_ids"),
-            maxConcurrency: try body.int("max_concurrency"))
+            maxConcurrency: try body.int("max_concurrency"), rateLimitPerSecond: try body.int("rate_limit_per_second"))
         let endpoint = try await switchboard.updateEndpoint(id: try context.id, tenant: key.tenantID, patch: patch)
         return JSONCoding.response(.ok, EndpointDTO(endpoint))
     }

@@ -164,6 +164,7 @@ enum DetailContent {
             writer.field("old secret", "still signs until " + Format.timestamp(expiry, timeZone: state.timeZone))
         }
         writer.field("concurrency", String(endpoint.maxConcurrency))
+        writer.field("rate limit", endpoint.rateLimitPerSecond.map { "\($0) deliveries/s" } ?? "none")
         if !endpoint.headers.isEmpty { writer.field("headers", endpoint.headers.keys.sorted().joined(separator: ", ") + " (values hidden)") }
         if !endpoint.sourceIDs.isEmpty { writer.field("sources", endpoint.sourceIDs.joined(separator: ", ")) }
         writer.field("created", writer.time(endpoint.createdAt))

@@ -22,6 +22,7 @@ public final class DeliveryDispatcher: Service, Sendable {
     private let switchboard: Switchboard
     private let transport: any DeliveryTransport
     private let ledger = InFlightLedger()
+    private let pacer = EndpointPacer()
     private let recorder: AttemptRecorder
     private let requeueInFlightOnStart: Bool
     private let stopping = StopFlag()
@@ -105,6 +106,10 @@ public final class DeliveryDispatcher: Service, Sendable {
     private func runSlot(startingWith job: DeliveryJob) async {
         var next: DeliveryJob? = job
         while let current = next {
+            if let rate = current.endpoint.rateLimitPerSecond {
+                let wait = pacer.reserve(endpointID: current.endpoint.id, perSecond: rate)
+                if wait > .zero { try? await Task.sleep(for: wait) }
+            }
             let finished = await deliver(current)
             let continuing = !stopping.isSet && !Task.isCancelled
             let now = switchboard.clock.now()

@@ -26,16 +26,22 @@ final class InFlightLedger: Sendable {
         var typicalDuration: TimeInterval?
         /// One delivery at a time until an attempt succeeds, after a throttle.
         var probing = false
+        /// The endpoint's `rate_limit_per_second`, if any: it holds no more than 5 s of work.
+        var rateLimit: Int?
 
         var runLimit: Int { probing ? 1 : limit }
 
         /// How many deliveries to hold, running and waiting.
         var depth: Int {
             if probing { return 1 }
-            guard let typical = typicalDuration else { return limit * 4 }
-            if typical < 0.05 { return limit * 16 }
-            if typical < 0.5 { return limit * 4 }
-            return limit
+            let byLatency: Int
+            if let typical = typicalDuration {
+                byLatency = typical < 0.05 ? limit * 16 : (typical < 0.5 ? limit * 4 : limit)
+            } else {
+                byLatency = limit * 4
+            }
+            guard let rateLimit else { return byLatency }
+            return min(byLatency, max(limit, rateLimit * 5))
         }
 
         var held: Int { running + waiting.count }
@@ -71,6 +77,7 @@ final class InFlightLedger: Sendable {
                 let endpointID = job.endpoint.id
                 var slots = state.endpoints[endpointID] ?? EndpointSlots()
                 slots.limit = max(1, job.endpoint.maxConcurrency)
+                slots.rateLimit = job.endpoint.rateLimitPerSecond
                 if slots.running < slots.runLimit, slots.waiting.isEmpty {
                     slots.running += 1
                     state.running += 1

@@ -34,6 +34,8 @@ public struct Endpoint: Sendable, Hashable, Identifiable {
     public var throttledUntil: Date?
     /// Most deliveries sent to this endpoint at the same time.
     public var maxConcurrency: Int
+    /// Most deliveries started per second, `nil` for no limit beyond ``maxConcurrency``.
+    public var rateLimitPerSecond: Int?
     /// Extra headers sent with every delivery.
     public var headers: [String: String]
     /// Inbound sources whose events this endpoint receives.
@@ -46,7 +48,7 @@ public struct Endpoint: Sendable, Hashable, Identifiable {
         eventTypes: [String] = [], authMode: AuthMode = .signature, secret: Secret,
         previousSecret: Secret? = nil, previousSecretExpiresAt: Date? = nil, enabled: Bool = true,
         disabledReason: String? = nil, disabledAt: Date? = nil, failingSince: Date? = nil, throttledUntil: Date? = nil,
-        maxConcurrency: Int = 4, headers: [String: String] = [:], sourceIDs: [String] = [],
+        maxConcurrency: Int = 4, rateLimitPerSecond: Int? = nil, headers: [String: String] = [:], sourceIDs: [String] = [],
         createdAt: Date, updatedAt: Date
     ) {
         self.id = id
@@ -65,6 +67,7 @@ public struct Endpoint: Sendable, Hashable, Identifiable {
         self.failingSince = failingSince
         self.throttledUntil = throttledUntil
         self.maxConcurrency = maxConcurrency
+        self.rateLimitPerSecond = rateLimitPerSecond
         self.headers = headers
         self.sourceIDs = sourceIDs
         self.createdAt = createdAt

@@ -11,11 +11,13 @@ public struct EndpointDraft: Sendable, Hashable {
     public var headers: [String: String]
     public var sourceIDs: [String]
     public var maxConcurrency: Int?
+    /// Most deliveries started per second; `nil` for no limit.
+    public var rateLimitPerSecond: Int?
 
     public init(
         id: String? = nil, name: String, url: String, description: String = "", eventTypes: [String] = [],
         authMode: Endpoint.AuthMode = .signature, headers: [String: String] = [:], sourceIDs: [String] = [],
-        maxConcurrency: Int? = nil
+        maxConcurrency: Int? = nil, rateLimitPerSecond: Int? = nil
     ) {
         self.id = id
         self.name = name
@@ -26,6 +28,7 @@ public struct EndpointDraft: Sendable, Hashable {
         self.headers = headers
         self.sourceIDs = sourceIDs
         self.maxConcurrency = maxConcurrency
+        self.rateLimitPerSecond = rateLimitPerSecond
     }
 
     /// Throws a ``SwitchboardError`` naming the first invalid field.
@@ -37,6 +40,7 @@ public struct EndpointDraft: Sendable, Hashable {
         try EndpointValidation.eventTypes(eventTypes)
         try EndpointValidation.headers(headers)
         if let maxConcurrency { try EndpointValidation.maxConcurrency(maxConcurrency) }
+        if let rateLimitPerSecond { try EndpointValidation.rateLimit(rateLimitPerSecond, clearable: false) }
     }
 }
 
@@ -84,6 +88,13 @@ public enum EndpointValidation {
             guard !value.contains("\r"), !value.contains("\n"), value.count <= 4096 else {
                 throw .invalid("headers", "value of '\(name)' must be one line of at most 4096 characters")
             }
+        }
+    }
+
+    /// 1–10,000 deliveries per second; in an update, 0 removes the limit.
+    public static func rateLimit(_ value: Int, clearable: Bool) throws(SwitchboardError) {
+        guard (1...10_000).contains(value) || (clearable && value == 0) else {
+            throw .invalid("rate_limit_per_second", clearable ? "must be 1–10000, or 0 to remove the limit" : "must be 1–10000")
         }
     }
 

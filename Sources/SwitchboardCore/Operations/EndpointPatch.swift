@@ -8,11 +8,13 @@ public struct EndpointPatch: Sendable, Hashable {
     public var headers: [String: String]?
     public var sourceIDs: [String]?
     public var maxConcurrency: Int?
+    /// A new limit of deliveries started per second; 0 removes the limit.
+    public var rateLimitPerSecond: Int?
 
     public init(
         name: String? = nil, url: String? = nil, description: String? = nil, eventTypes: [String]? = nil,
         authMode: Endpoint.AuthMode? = nil, headers: [String: String]? = nil, sourceIDs: [String]? = nil,
-        maxConcurrency: Int? = nil
+        maxConcurrency: Int? = nil, rateLimitPerSecond: Int? = nil
     ) {
         self.name = name
         self.url = url
@@ -22,6 +24,7 @@ public struct EndpointPatch: Sendable, Hashable {
         self.headers = headers
         self.sourceIDs = sourceIDs
         self.maxConcurrency = maxConcurrency
+        self.rateLimitPerSecond = rateLimitPerSecond
     }
 
     /// Throws a ``SwitchboardError`` naming the first invalid field.
@@ -32,6 +35,7 @@ public struct EndpointPatch: Sendable, Hashable {
         if let eventTypes { try EndpointValidation.eventTypes(eventTypes) }
         if let headers { try EndpointValidation.headers(headers) }
         if let maxConcurrency { try EndpointValidation.maxConcurrency(maxConcurrency) }
+        if let rateLimitPerSecond { try EndpointValidation.rateLimit(rateLimitPerSecond, clearable: true) }
     }
 
     /// `endpoint` with the patch applied.
@@ -45,6 +49,7 @@ public struct EndpointPatch: Sendable, Hashable {
         if let headers { updated.headers = headers }
         if let sourceIDs { updated.sourceIDs = sourceIDs }
         if let maxConcurrency { updated.maxConcurrency = maxConcurrency }
+        if let rateLimitPerSecond { updated.rateLimitPerSecond = rateLimitPerSecond == 0 ? nil : rateLimitPerSecond }
         return updated
     }
 }

@@ -12,6 +12,7 @@ extension Switchboard {
             id: draft.id ?? Identifier.make(.endpoint, at: now), tenantID: tenant, name: draft.name, url: draft.url,
             description: draft.description, eventTypes: draft.eventTypes, authMode: draft.authMode,
             secret: WebhookSigner.generateSecret(), maxConcurrency: draft.maxConcurrency ?? configuration.endpointConcurrency,
+            rateLimitPerSecond: draft.rateLimitPerSecond,
             headers: draft.headers, sourceIDs: draft.sourceIDs, createdAt: now, updatedAt: now)
         do {
             try await storeCall { try await store.insertEndpoint(endpoint) }

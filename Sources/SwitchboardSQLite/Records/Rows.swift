@@ -23,7 +23,8 @@ enum Rows {
 
     static let endpointColumns = """
         id, tenant_id, name, url, description, event_types, auth_mode, secret, previous_secret, previous_secret_expires_at,
-        enabled, disabled_reason, disabled_at, failing_since, max_concurrency, headers, source_ids, created_at, updated_at
+        enabled, disabled_reason, disabled_at, failing_since, max_concurrency, rate_limit_per_second, headers, source_ids,
+        created_at, updated_at
         """
 
     static func endpoint(_ row: Row) -> Endpoint {
@@ -36,6 +37,7 @@ enum Rows {
             disabledReason: row["disabled_reason"], disabledAt: row.optionalDate("disabled_at"),
             failingSince: row.optionalDate("failing_since"),
             throttledUntil: row.optionalDate("throttled_until"), maxConcurrency: row["max_concurrency"],
+            rateLimitPerSecond: row["rate_limit_per_second"],
             headers: decode([String: String].self, row["headers"], default: [:]),
             sourceIDs: decode([String].self, row["source_ids"], default: []),
             createdAt: row.date("created_at"), updatedAt: row.date("updated_at"))
@@ -50,6 +52,7 @@ enum Rows {
             "previous_secret_expires_at": endpoint.previousSecretExpiresAt?.unixSeconds, "enabled": endpoint.enabled,
             "disabled_reason": endpoint.disabledReason, "disabled_at": endpoint.disabledAt?.unixSeconds,
             "failing_since": endpoint.failingSince?.unixSeconds, "max_concurrency": endpoint.maxConcurrency,
+            "rate_limit_per_second": endpoint.rateLimitPerSecond,
             "headers": json(endpoint.headers), "source_ids": json(endpoint.sourceIDs),
             "created_at": endpoint.createdAt.unixSeconds, "updated_at": endpoint.updatedAt.unixSeconds,
         ]

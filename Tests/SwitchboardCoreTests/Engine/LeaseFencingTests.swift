@@ -84,4 +84,24 @@ struct LeaseFencingTests {
             #expect(attempts.first?.errorMessage?.contains("127.0.0.1") == true)
         }
     }
+
+    @Test("an endpoint's rate limit spaces its deliveries")
+    func perEndpointRateLimit() async throws {
+        let transport = ScriptedTransport()
+        try await DispatchHarness.with(transport: transport) { harness in
+            let limited = try await harness.switchboard.createEndpoint(
+                EndpointDraft(name: "limited", url: "https://limited.example/hook", eventTypes: ["limited.*"], rateLimitPerSecond: 20),
+                tenant: .defaultTenant)
+            _ = try await harness.switchboard.createEndpoint(
+                EndpointDraft(name: "free", url: "https://free.example/hook", eventTypes: ["free.*"]), tenant: .defaultTenant)
+            for _ in 0..<10 { _ = try await harness.publish("limited.tick") }
+            for _ in 0..<10 { _ = try await harness.publish("free.tick") }
+            try await transport.waitForSends(20)
+            let sends = zip(transport.sent, transport.sentAt)
+            let limitedTimes = sends.filter { $0.0.endpointID == limited.id }.map(\.1)
+            let span = limitedTimes.first!.duration(to: limitedTimes.last!)
+            #expect(span >= .milliseconds(9 * 50 - 20), "10 deliveries at 20/s take at least 9 intervals of 50 ms; took \(span)")
+            #expect(sends.filter { $0.0.endpointID != limited.id }.count == 10)
+        }
+    }
 }

@@ -7,6 +7,7 @@ import SwitchboardCore
 final class ScriptedTransport: DeliveryTransport {
     private struct State {
         var sent: [TransportRequest] = []
+        var sentAt: [ContinuousClock.Instant] = []
         var held: [Int: CheckedContinuation<TransportResponse, Never>] = [:]
         var inFlight = 0
         var peakInFlight = 0
@@ -27,11 +28,14 @@ final class ScriptedTransport: DeliveryTransport {
     }
 
     var sent: [TransportRequest] { state.withLock { $0.sent } }
+    /// When each request was sent, in arrival order.
+    var sentAt: [ContinuousClock.Instant] { state.withLock { $0.sentAt } }
     var peakInFlight: Int { state.withLock { $0.peakInFlight } }
 
     func send(_ request: TransportRequest) async -> TransportResponse {
         let index = state.withLock { state in
             state.sent.append(request)
+            state.sentAt.append(.now)
             state.inFlight += 1
             state.peakInFlight = max(state.peakInFlight, state.inFlight)
             return state.sent.count - 1
