@@ -1,10 +1,10 @@
-import AsyncHTTPClient
 import Foundation
 import Logging
 import ServiceLifecycle
 import SwitchboardAPI
 import SwitchboardCore
 import SwitchboardSQLite
+import SwitchboardTransport
 
 /// The dispatcher core wired together: store, operations, delivery engine, retention and HTTP API.
 ///
@@ -49,10 +49,9 @@ struct SwitchboardApp: Sendable {
             throw SettingsError("cannot open the store at \(settings.databasePath): \(error)")
         }
         let switchboard = Switchboard(store: store, configuration: settings.dispatcher, logger: logger)
-        let transport = WebhookSender(
-            client: WebhookSender.makeClient(
-                connectTimeout: settings.dispatcher.connectTimeout, requestTimeout: settings.dispatcher.requestTimeout),
-            requestTimeout: settings.dispatcher.requestTimeout)
+        let transport = HTTPDeliveryTransport(
+            configuration: TransportConfiguration(connectTimeout: settings.dispatcher.connectTimeout),
+            addressGuard: settings.dispatcher.destinations.network)
         var services: [any Service] = []
         if role == .dispatcher, settings.dev {
             logger.warning(

@@ -4,6 +4,7 @@ import Hummingbird
 import Logging
 import SwitchboardCore
 import SwitchboardSQLite
+import SwitchboardTransport
 
 /// `switchboard bench`: measures the publish path and delivery throughput on this machine,
 /// in-process, against a real SQLite file and a real receiver on loopback. Prints figures;
@@ -32,7 +33,7 @@ struct BenchCommand: AsyncParsableCommand {
         defer { try? FileManager.default.removeItem(at: directory) }
         let store = try SQLiteStore(path: directory.appendingPathComponent("bench.sqlite").path, synchronous: mode, logger: logger)
         let switchboard = Switchboard(store: store, configuration: DispatcherConfiguration(maxConcurrency: 128, endpointConcurrency: 32, claimBatchSize: 128), logger: logger)
-        let transport = WebhookSender(client: WebhookSender.makeClient(connectTimeout: 5, requestTimeout: 30), requestTimeout: 30)
+        let transport = HTTPDeliveryTransport(addressGuard: DestinationPolicy.development.network)
         let dispatcher = DeliveryDispatcher(switchboard: switchboard, transport: transport, logger: logger)
         let receiverPort = try FreePort.find()
         let through = stripeSource ? "a Stripe source" : "the publish API"

@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import SwitchboardCore
 import SwitchboardSQLite
+import SwitchboardTransport
 
 /// A dispatcher core on a real SQLite file in a temporary directory, a manual clock and a
 /// real delivery engine sending to a real receiver on loopback.
@@ -34,9 +35,9 @@ struct DispatchHarness: Sendable {
         let clock = ManualWallClock()
         let switchboard = Switchboard(store: store, configuration: configuration, clock: clock, logger: logger)
         let run: @Sendable (TestReceiver) async throws -> T = { receiver in
-            let client = scripted ?? WebhookSender(
-                client: WebhookSender.makeClient(connectTimeout: configuration.connectTimeout, requestTimeout: configuration.requestTimeout),
-                requestTimeout: configuration.requestTimeout)
+            let client = scripted ?? HTTPDeliveryTransport(
+                configuration: TransportConfiguration(connectTimeout: configuration.connectTimeout),
+                addressGuard: configuration.destinations.network)
             let dispatcher = DeliveryDispatcher(switchboard: switchboard, transport: client, logger: logger)
             let harness = DispatchHarness(store: store, clock: clock, switchboard: switchboard, receiver: receiver, databasePath: path)
             let result: Result<T, any Error> = await withTaskGroup(of: Void.self) { group in
