@@ -4,10 +4,13 @@ import NIOHTTP1
 import SwitchboardCore
 
 /// One ``HTTPDeliveryTransport/send(_:)`` in progress: where it stands, its single deadline, and the
-/// promise its caller awaits.
+/// continuation its caller awaits.
 ///
-/// Created on the caller's task, then used only on its pool's event loop: every method except
-/// ``cancel()`` must run there, which is what makes the unchecked `Sendable` sound.
+/// Created on the caller's task, which hands it the continuation and then gives it to the event loop
+/// (``start(_:maxConnections:)``); from then on it is used only on its pool's event loop. Every method
+/// other than `start` and ``cancel()`` must run there, which is what makes the unchecked `Sendable` sound.
+/// Resuming the caller directly, rather than through an `EventLoopFuture` awaited from outside the loop,
+/// saves a hop to the loop per request.
 final class AttemptRun: ExchangeDelegate, @unchecked Sendable {
     /// Why an attempt is given up before its response is complete.
     enum AbandonReason {
@@ -32,9 +35,12 @@ final class AttemptRun: ExchangeDelegate, @unchecked Sendable {
     let started: NIODeadline
     let timeout: TimeAmount
     let deadline: NIODeadline
-    let promise: EventLoopPromise<TransportResponse>
+    /// Set once by ``start(_:maxConnections:)`` before the event loop sees the run; resumed once.
+    private var continuation: UnsafeContinuation<TransportResponse, Never>?
     private var stage = Stage.created
     private var deadlineTask: Scheduled<Void>?
+    /// A cancellation that reached the loop before the run did; honoured as it joins the pool.
+    private(set) var cancelledBeforeStart = false
 
     init(pool: EndpointPool, url: EndpointURL, message: WebhookMessage, started: NIODeadline, timeout: TimeAmount) {
         self.pool = pool
@@ -43,7 +49,13 @@ final class AttemptRun: ExchangeDelegate, @unchecked Sendable {
         self.started = started
         self.timeout = timeout
         self.deadline = started + timeout
-        self.promise = pool.eventLoop.makePromise(of: TransportResponse.self)
+    }
+
+    /// Hands the run to its pool; `continuation` is resumed with the response exactly once.
+    func start(_ continuation: UnsafeContinuation<TransportResponse, Never>, maxConnections: Int) {
+        self.continuation = continuation
+        let pool = self.pool
+        pool.eventLoop.execute { pool.enqueue(self, maxConnections: maxConnections) }
     }
 
     var isFinished: Bool {
@@ -112,7 +124,11 @@ final class AttemptRun: ExchangeDelegate, @unchecked Sendable {
         switch stage {
         case .finished:
             return
-        case .created, .waiting:
+        case .created:
+            // Not in the pool yet (and maybe not started): the pool ends it as it arrives.
+            if reason == .cancelled { cancelledBeforeStart = true }
+            return
+        case .waiting:
             stage = .finished
             failure = describe(reason, stage: "waiting for a free connection (\(pool.maxConnections) in use)")
         case .connecting(let channel):
@@ -165,7 +181,9 @@ final class AttemptRun: ExchangeDelegate, @unchecked Sendable {
         }
         result.errorClass = failure?.errorClass
         result.errorMessage = failure?.message
-        promise.succeed(result)
+        let continuation = self.continuation
+        self.continuation = nil
+        continuation?.resume(returning: result)
     }
 
     private func requestHead() -> HTTPRequestHead {

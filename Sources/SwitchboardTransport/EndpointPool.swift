@@ -50,13 +50,16 @@ final class EndpointPool: @unchecked Sendable {
     /// Queues `run` and serves the queue: an idle connection, else a new one while slots are free.
     func enqueue(_ run: AttemptRun, maxConnections: Int) {
         self.maxConnections = max(1, maxConnections)
-        guard !run.isFinished else { return }
+        run.markWaiting()
+        guard !run.cancelledBeforeStart else {
+            run.abandon(.cancelled)
+            return
+        }
         guard !isShutDown else {
             run.abandon(.shutdown)
             return
         }
         run.armDeadline()
-        run.markWaiting()
         waiters.append(run)
         serveWaiters()
     }

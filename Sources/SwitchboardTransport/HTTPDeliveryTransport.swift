@@ -18,14 +18,24 @@ import SwitchboardCore
 public final class HTTPDeliveryTransport: DeliveryTransport {
     private struct State {
         var pools: [PoolKey: EndpointPool] = [:]
-        /// URLs already taken apart, so the hot path does not parse.
-        var parsedURLs: [String: EndpointURL] = [:]
+        /// Where each endpoint's URL goes, parsed once, so the hot path is one lookup.
+        var routes: [RouteKey: Route] = [:]
         var tlsContext: Result<NIOSSLContext, TransportFailure>?
         var isShutDown = false
     }
 
-    /// Bound on ``State/parsedURLs``; past it the cache starts over.
-    private static let parsedURLLimit = 10_000
+    private struct RouteKey: Hashable {
+        var endpointID: String
+        var url: String
+    }
+
+    private struct Route {
+        var pool: EndpointPool
+        var url: EndpointURL
+    }
+
+    /// Bound on ``State/routes``; past it the cache starts over (pools stay).
+    private static let routeLimit = 10_000
 
     private let configuration: TransportConfiguration
     private let addressGuard: any AddressGuard
@@ -68,12 +78,9 @@ public final class HTTPDeliveryTransport: DeliveryTransport {
             pool: pool, url: url, message: request.message, started: started,
             timeout: TimeAmount.clampedSeconds(request.timeout))
         let maxConnections = request.maxConnections
-        pool.eventLoop.execute { pool.enqueue(run, maxConnections: maxConnections) }
         return await withTaskCancellationHandler {
-            do {
-                return try await run.promise.futureResult.get()
-            } catch {
-                return .failure(TransportErrorClass.network, "the attempt ended without a response", duration: Self.seconds(since: started))
+            await withUnsafeContinuation { continuation in
+                run.start(continuation, maxConnections: maxConnections)
             }
         } onCancel: {
             run.cancel()
@@ -84,7 +91,10 @@ public final class HTTPDeliveryTransport: DeliveryTransport {
     public func shutdown() async {
         let pools = state.withLock { state -> [EndpointPool] in
             state.isShutDown = true
-            defer { state.pools = [:] }
+            defer {
+                state.pools = [:]
+                state.routes = [:]
+            }
             return Array(state.pools.values)
         }
         for pool in pools {
@@ -99,20 +109,20 @@ public final class HTTPDeliveryTransport: DeliveryTransport {
             if state.isShutDown {
                 return .failure(TransportFailure(TransportErrorClass.shutdown, "the transport is shut down"))
             }
+            let routeKey = RouteKey(endpointID: request.endpointID, url: request.url)
+            if let route = state.routes[routeKey] { return .success((route.pool, route.url)) }
             let url: EndpointURL
-            if let parsed = state.parsedURLs[request.url] {
-                url = parsed
-            } else {
-                do throws(EndpointURL.Invalid) {
-                    url = try EndpointURL(parsing: request.url)
-                } catch {
-                    return .failure(TransportFailure(TransportErrorClass.invalidURL, "the endpoint URL cannot be requested: \(error.reason)"))
-                }
-                if state.parsedURLs.count >= Self.parsedURLLimit { state.parsedURLs.removeAll(keepingCapacity: true) }
-                state.parsedURLs[request.url] = url
+            do throws(EndpointURL.Invalid) {
+                url = try EndpointURL(parsing: request.url)
+            } catch {
+                return .failure(TransportFailure(TransportErrorClass.invalidURL, "the endpoint URL cannot be requested: \(error.reason)"))
             }
+            if state.routes.count >= Self.routeLimit { state.routes.removeAll(keepingCapacity: true) }
             let key = PoolKey(endpointID: request.endpointID, scheme: url.scheme, host: url.host, port: url.port)
-            if let pool = state.pools[key] { return .success((pool, url)) }
+            if let pool = state.pools[key] {
+                state.routes[routeKey] = Route(pool: pool, url: url)
+                return .success((pool, url))
+            }
             var tlsContext: NIOSSLContext?
             if url.scheme == .https {
                 switch Self.tlsContext(&state, configuration: configuration) {
@@ -124,6 +134,7 @@ public final class HTTPDeliveryTransport: DeliveryTransport {
                 key: key, url: url, eventLoop: group.next(), configuration: configuration,
                 addressGuard: addressGuard, resolver: resolver, tlsContext: tlsContext)
             state.pools[key] = pool
+            state.routes[routeKey] = Route(pool: pool, url: url)
             return .success((pool, url))
         }
     }

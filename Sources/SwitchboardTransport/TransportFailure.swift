@@ -1,3 +1,4 @@
+import Foundation
 import NIOCore
 import NIOHTTP1
 import NIOSSL
@@ -80,14 +81,26 @@ struct TransportFailure: Error, Sendable {
         case NIOSSLError.uncleanShutdown:
             return closedEarly
         case let error as NIOSSLError:
-            return .init(TransportErrorClass.tls, "TLS failed: \(short(error))")
+            return .init(TransportErrorClass.tls, "TLS failed: \(boringSSLReason(error))")
         case let error as NIOSSLExtraError:
             return .init(TransportErrorClass.tls, "TLS failed: \(short(error))")
         case let error as BoringSSLError:
-            return .init(TransportErrorClass.tls, "TLS failed: \(short(error))")
+            return .init(TransportErrorClass.tls, "TLS failed: \(boringSSLReason(error))")
         default:
             return nil
         }
+    }
+
+    /// BoringSSL's reason codes (`WRONG_VERSION_NUMBER`, `CERTIFICATE_VERIFY_FAILED`) without its
+    /// error numbers and source paths.
+    private static func boringSSLReason(_ error: any Error) -> String {
+        let text = String(describing: error)
+        let reasons = text.components(separatedBy: "OPENSSL_internal:").dropFirst().compactMap { part in
+            part.split(whereSeparator: { $0 == " " || $0 == "]" || $0 == "," }).first.map(String.init)
+        }
+        guard !reasons.isEmpty else { return short(error) }
+        let stage = text.hasPrefix("handshakeFailed") ? "handshake failed: " : ""
+        return stage + reasons.joined(separator: ", ")
     }
 
     private static func errnoText(_ code: Int32) -> String {

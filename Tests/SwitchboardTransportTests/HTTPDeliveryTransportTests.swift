@@ -116,6 +116,7 @@ struct HTTPDeliveryTransportTests {
         let response = await transport.send(deliveryRequest("https://127.0.0.1:\(receiver.port)/ok", timeout: 5))
         #expect([TransportErrorClass.tls, TransportErrorClass.connectionClosed].contains(response.errorClass))
         #expect(response.duration < 2)
+        #expect(response.errorMessage?.contains("/") == false, "no source paths in \(response.errorMessage ?? "")")
         await transport.shutdown()
         await receiver.shutdown()
     }

@@ -4,7 +4,7 @@ import SwitchboardTransport
 import Testing
 
 /// Figures, not assertions: runs only with `SWITCHBOARD_TRANSPORT_BENCH=1` and prints requests per second.
-@Suite("Transport throughput (prints figures)", .enabled(if: ProcessInfo.processInfo.environment["SWITCHBOARD_TRANSPORT_BENCH"] == "1"))
+@Suite("Transport throughput (prints figures)", .serialized, .enabled(if: ProcessInfo.processInfo.environment["SWITCHBOARD_TRANSPORT_BENCH"] == "1"))
 struct TransportThroughputTests {
     @Test("5 s of ~200-byte POSTs to a loopback receiver", arguments: [4, 16])
     func throughput(connections: Int) async throws {
