@@ -67,7 +67,7 @@ struct ConnectionPoolTests {
         let response = await transport.send(deliveryRequest(receiver.url("/ok"), endpoint: "ep_b", maxConnections: 2, timeout: 5))
         let elapsed = started.duration(to: .now)
         #expect(response.statusCode == 200)
-        #expect(elapsed < .milliseconds(500))
+        #expect(elapsed < .seconds(2), "far less than the 5 s the hanging endpoint holds its connections")
         #expect(receiver.requests(to: "/hang") == 2)
         for task in hanging {
             let result = await task.value
