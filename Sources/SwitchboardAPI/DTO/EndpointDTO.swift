@@ -1,7 +1,8 @@
 import Foundation
 import SwitchboardCore
 
-/// An endpoint as the API shows it; `secret` only in create and rotate-secret answers.
+/// An endpoint as the API shows it; `secret` only in create and rotate-secret answers, and
+/// custom header values never (write-only: each shows as ``Endpoint/redactedHeaderValue``).
 struct EndpointDTO: Encodable {
     var id: String
     var name: String
@@ -35,7 +36,7 @@ struct EndpointDTO: Encodable {
         failingSince = endpoint.failingSince
         throttledUntil = endpoint.throttledUntil
         maxConcurrency = endpoint.maxConcurrency
-        headers = endpoint.headers
+        headers = endpoint.headers.mapValues { _ in Endpoint.redactedHeaderValue }
         sourceIds = endpoint.sourceIDs
         createdAt = endpoint.createdAt
         updatedAt = endpoint.updatedAt
