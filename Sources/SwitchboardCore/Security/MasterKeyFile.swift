@@ -62,9 +62,13 @@ public struct MasterKeyFile: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// A sealer over this file's keyring that re-reads the file when keys change.
-    public func sealer(keyring: MasterKeyring) -> SecretSealer {
+    ///
+    /// - Parameter created: Whether the file was created just now, which errors then mention
+    ///   (a database sealed before needs its own key file back, not a new one).
+    public func sealer(keyring: MasterKeyring, created: Bool = false) -> SecretSealer {
         let file = self
-        return SecretSealer(keyring: keyring, origin: "key file \(path)", reload: { try file.read() })
+        let origin = created ? "key file \(path), created just now because it was missing" : "key file \(path)"
+        return SecretSealer(keyring: keyring, origin: origin, reload: { try file.read() })
     }
 
     public var description: String { path }

@@ -32,7 +32,7 @@ enum MasterKeySetup {
             logger.notice(
                 "created a new master key file; back it up together with the database: without it no secret in the database can be read",
                 metadata: ["path": "\(file.path)", "key_id": "\(keyring.current.id)"])
-            return file.sealer(keyring: keyring)
+            return file.sealer(keyring: keyring, created: true)
         } catch let error as SecretSealerError {
             throw SettingsError(error.description)
         }
