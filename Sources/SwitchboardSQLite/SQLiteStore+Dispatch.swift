@@ -41,7 +41,9 @@ extension SQLiteStore {
                 deliveries.append(delivery)
             }
             let events = try Self.fetchByID(db, table: "events", ids: Set(deliveries.map(\.eventID)), Rows.event)
-            let endpoints = try Self.fetchByID(db, table: "endpoints", ids: Set(deliveries.map(\.endpointID)), Rows.endpoint)
+            let endpoints = try Self.fetchByID(db, table: "endpoints", ids: Set(deliveries.map(\.endpointID))) {
+                try Rows.endpoint($0, sealer: self.sealer)
+            }
             return deliveries.compactMap { delivery in
                 guard let event = events[delivery.eventID], let endpoint = endpoints[delivery.endpointID] else { return nil }
                 return DeliveryJob(delivery: delivery, event: event, endpoint: endpoint)
@@ -96,14 +98,14 @@ extension SQLiteStore {
     }
 
     /// Rows of `table` whose `id` is in `ids`, decoded and keyed by id, in one query per 500 ids.
-    static func fetchByID<T>(_ db: Database, table: String, ids: Set<String>, _ decode: (Row) -> T) throws -> [String: T] {
+    static func fetchByID<T>(_ db: Database, table: String, ids: Set<String>, _ decode: (Row) throws -> T) throws -> [String: T] {
         var result: [String: T] = [:]
         let all = Array(ids)
         for start in stride(from: 0, to: all.count, by: 500) {
             let chunk = Array(all[start..<min(start + 500, all.count)])
             let placeholders = chunk.map { _ in "?" }.joined(separator: ",")
             for row in try Row.fetchAll(db, sql: "SELECT * FROM \(table) WHERE id IN (\(placeholders))", arguments: StatementArguments(chunk)) {
-                result[row["id"]] = decode(row)
+                result[row["id"]] = try decode(row)
             }
         }
         return result

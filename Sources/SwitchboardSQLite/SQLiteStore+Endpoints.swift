@@ -13,7 +13,7 @@ extension SQLiteStore {
                     :event_types, :auth_mode, :secret, :previous_secret, :previous_secret_expires_at, :enabled, :disabled_reason,
                     :disabled_at, :failing_since, :max_concurrency, :rate_limit_per_second, :headers, :source_ids, :created_at, :updated_at)
                     """,
-                arguments: Rows.endpointArguments(endpoint))
+                arguments: Rows.endpointArguments(endpoint, sealer: self.sealer))
         }
     }
 
@@ -21,7 +21,7 @@ extension SQLiteStore {
     public func endpoint(id: String, tenant: TenantID) async throws -> Endpoint? {
         try await read { db in
             try Row.fetchOne(db, sql: "SELECT * FROM endpoints WHERE id = ? AND tenant_id = ?", arguments: [id, tenant])
-                .map(Rows.endpoint)
+                .map { try Rows.endpoint($0, sealer: self.sealer) }
         }
     }
 
@@ -31,9 +31,9 @@ extension SQLiteStore {
             if let tenant {
                 return try Row.fetchAll(
                     db, sql: "SELECT * FROM endpoints WHERE tenant_id = ? ORDER BY created_at, id", arguments: [tenant]
-                ).map(Rows.endpoint)
+                ).map { try Rows.endpoint($0, sealer: self.sealer) }
             }
-            return try Row.fetchAll(db, sql: "SELECT * FROM endpoints ORDER BY created_at, id").map(Rows.endpoint)
+            return try Row.fetchAll(db, sql: "SELECT * FROM endpoints ORDER BY created_at, id").map { try Rows.endpoint($0, sealer: self.sealer) }
         }
     }
 
@@ -52,7 +52,7 @@ extension SQLiteStore {
                     max_concurrency = :max_concurrency, rate_limit_per_second = :rate_limit_per_second, headers = :headers, source_ids = :source_ids, updated_at = :updated_at
                     WHERE id = :id AND tenant_id = :tenant_id
                     """,
-                arguments: Rows.endpointArguments(endpoint))
+                arguments: Rows.endpointArguments(endpoint, sealer: self.sealer))
             return db.changesCount
         }
         if changed == 0 { throw StoreError.notFound("endpoint \(endpoint.id)") }
@@ -79,7 +79,7 @@ extension SQLiteStore {
                     _ = try Self.pause(db, endpointID: id, at: date)
                 }
             }
-            return try Row.fetchOne(db, sql: "SELECT * FROM endpoints WHERE id = ?", arguments: [id]).map(Rows.endpoint)
+            return try Row.fetchOne(db, sql: "SELECT * FROM endpoints WHERE id = ?", arguments: [id]).map { try Rows.endpoint($0, sealer: self.sealer) }
         }
     }
 

@@ -12,19 +12,19 @@ extension SQLiteStore {
                     :previous_signing_secret, :previous_secret_expires_at, :slug, :hmac_options, :retention_days,
                     :created_at, :updated_at)
                     """,
-                arguments: Rows.sourceArguments(source))
+                arguments: Rows.sourceArguments(source, sealer: self.sealer))
         }
     }
 
     public func source(id: String, tenant: TenantID) async throws -> Source? {
         try await read { db in
-            try Row.fetchOne(db, sql: "SELECT * FROM sources WHERE id = ? AND tenant_id = ?", arguments: [id, tenant]).map(Rows.source)
+            try Row.fetchOne(db, sql: "SELECT * FROM sources WHERE id = ? AND tenant_id = ?", arguments: [id, tenant]).map { try Rows.source($0, sealer: self.sealer) }
         }
     }
 
     public func source(slug: String) async throws -> Source? {
         try await read { db in
-            try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM sources WHERE slug = ?"), arguments: [slug]).map(Rows.source)
+            try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM sources WHERE slug = ?"), arguments: [slug]).map { try Rows.source($0, sealer: self.sealer) }
         }
     }
 
@@ -33,9 +33,9 @@ extension SQLiteStore {
             if let tenant {
                 return try Row.fetchAll(
                     db, sql: "SELECT * FROM sources WHERE tenant_id = ? ORDER BY created_at, id", arguments: [tenant]
-                ).map(Rows.source)
+                ).map { try Rows.source($0, sealer: self.sealer) }
             }
-            return try Row.fetchAll(db, sql: "SELECT * FROM sources ORDER BY created_at, id").map(Rows.source)
+            return try Row.fetchAll(db, sql: "SELECT * FROM sources ORDER BY created_at, id").map { try Rows.source($0, sealer: self.sealer) }
         }
     }
 
@@ -49,7 +49,7 @@ extension SQLiteStore {
                     hmac_options = :hmac_options, retention_days = :retention_days, updated_at = :updated_at
                     WHERE id = :id AND tenant_id = :tenant_id
                     """,
-                arguments: Rows.sourceArguments(source))
+                arguments: Rows.sourceArguments(source, sealer: self.sealer))
             return db.changesCount
         }
         if changed == 0 { throw StoreError.notFound("source \(source.id)") }
@@ -70,7 +70,7 @@ extension SQLiteStore {
                     WHERE id = ?
                     """,
                 arguments: [String(reason.prefix(500)), date.unixSeconds, id])
-            return try Row.fetchOne(db, sql: "SELECT * FROM sources WHERE id = ?", arguments: [id]).map(Rows.source)
+            return try Row.fetchOne(db, sql: "SELECT * FROM sources WHERE id = ?", arguments: [id]).map { try Rows.source($0, sealer: self.sealer) }
         }
     }
 }

@@ -2,6 +2,11 @@ import Foundation
 import GRDB
 import Logging
 import SwitchboardCore
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// The embedded ``Store``: one SQLite file in WAL mode, through a GRDB `DatabasePool`.
 ///
@@ -11,7 +16,9 @@ import SwitchboardCore
 ///
 /// Storage conventions: dates are REAL unix seconds; payloads are BLOBs holding the exact
 /// bytes published; lists and maps (event types, headers, source ids, request headers) are
-/// JSON text; endpoint secrets are stored in clear text because they are needed to sign.
+/// JSON text. Secrets (endpoint and source signing secrets, current and previous) and endpoint
+/// headers are sealed with the store's ``SecretSealer`` (AES-GCM under the master key) on write
+/// and opened on read; see `SQLiteStore+Secrets.swift`.
 /// Events, deliveries and attempts have an integer `seq` primary key in insertion order,
 /// which breaks ties between rows created in the same instant.
 public final class SQLiteStore: Store {
@@ -26,27 +33,37 @@ public final class SQLiteStore: Store {
 
     let pool: DatabasePool
     let logger: Logger
+    /// Seals secrets on write and opens them on read.
+    let sealer: SecretSealer
 
-    /// Opens the database at `path`, creating the file and its directory when missing, and
-    /// migrates it to the current schema.
+    /// Opens the database at `path`, creating the file (mode 0600) and its directory (mode 0700)
+    /// when missing, migrates it to the current schema, checks that `sealer` has the key of every
+    /// sealed secret, and seals any secret an older version left in plaintext.
     ///
     /// - Parameters:
     ///   - path: The database file. Its WAL (`-wal`) and shared-memory (`-shm`) files live beside it.
     ///   - synchronous: Durability of commits; ``SynchronousMode/full`` unless told otherwise.
     ///   - busyTimeout: How long a connection waits for another process's lock before failing.
+    ///   - sealer: Seals and opens secrets; it must have the key of every secret already sealed.
     ///   - logger: Where opening, migrations and database failures are logged.
     /// - Throws: ``StoreError/unavailable(_:)`` when the directory cannot be created or the file
-    ///   cannot be opened or migrated (not a database, read-only, corrupt…).
-    public init(path: String, synchronous: SynchronousMode = .full, busyTimeout: TimeInterval = 10, logger: Logger) throws {
+    ///   cannot be opened or migrated (not a database, read-only, corrupt…), or when a secret in
+    ///   it is sealed under a key `sealer` does not have (the message names both key ids).
+    public init(
+        path: String, synchronous: SynchronousMode = .full, busyTimeout: TimeInterval = 10, sealer: SecretSealer, logger: Logger
+    ) throws {
         self.logger = logger
+        self.sealer = sealer
         let directory = (path as NSString).deletingLastPathComponent
         if !directory.isEmpty, !FileManager.default.fileExists(atPath: directory) {
             do {
-                try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+                try FileManager.default.createDirectory(
+                    atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
             } catch {
                 throw StoreError.unavailable("cannot create directory \(directory) for the database")
             }
         }
+        Self.createPrivately(path)
         var configuration = Configuration()
         configuration.label = "switchboard"
         configuration.busyMode = .timeout(busyTimeout)
@@ -57,9 +74,15 @@ public final class SQLiteStore: Store {
         do {
             pool = try DatabasePool(path: path, configuration: configuration)
             try Self.migrator.migrate(pool)
+            Self.restrictToOwner(path)
+            try checkSealedSecrets()
+            try sealLegacyPlaintext()
         } catch let error as DatabaseError {
             logger.error("cannot open database", metadata: ["path": "\(path)", "error": "\(error.resultCode)"])
             throw StoreError.unavailable("cannot open database \(path): \(Self.reason(error))")
+        } catch let error as SecretSealerError {
+            logger.error("cannot open the database's secrets", metadata: ["path": "\(path)", "error": "\(error)"])
+            throw StoreError.unavailable("cannot open database \(path): \(error)")
         }
         logger.debug("database open", metadata: ["path": "\(path)", "synchronous": "\(synchronous.rawValue)"])
     }
@@ -77,6 +100,8 @@ public final class SQLiteStore: Store {
             return try await pool.read(body)
         } catch let error as DatabaseError {
             throw mapped(error)
+        } catch let error as SecretSealerError {
+            throw mapped(error)
         }
     }
 
@@ -89,7 +114,16 @@ public final class SQLiteStore: Store {
             return try await pool.write(body)
         } catch let error as DatabaseError {
             throw mapped(error, conflict: conflict)
+        } catch let error as SecretSealerError {
+            throw mapped(error)
         }
+    }
+
+    /// The ``StoreError`` for a secret that could not be sealed or opened: the key it needs is
+    /// missing or the value was altered. Never a garbage secret.
+    func mapped(_ error: SecretSealerError) -> StoreError {
+        logger.error("cannot open a sealed secret", metadata: ["reason": "\(error)"])
+        return .unavailable(error.description)
     }
 
     /// The ``StoreError`` for a failed database call. Messages carry SQLite's reason, never
@@ -102,6 +136,22 @@ public final class SQLiteStore: Store {
         }
         logger.error("database call failed", metadata: ["code": "\(code)", "reason": "\(Self.reason(error))"])
         return .unavailable(Self.reason(error))
+    }
+
+    /// Creates the database file readable by its owner only, when it does not exist yet.
+    /// SQLite gives the `-wal` and `-shm` files it creates the database file's mode.
+    static func createPrivately(_ path: String) {
+        guard !FileManager.default.fileExists(atPath: path) else { return }
+        let descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+        if descriptor >= 0 { close(descriptor) }
+    }
+
+    /// Makes the database and its `-wal` and `-shm` files mode 0600, upgrading a file an older
+    /// version created 0644.
+    static func restrictToOwner(_ path: String) {
+        for file in [path, path + "-wal", path + "-shm"] where FileManager.default.fileExists(atPath: file) {
+            _ = chmod(file, 0o600)
+        }
     }
 
     /// SQLite's explanation of `error`, for messages.

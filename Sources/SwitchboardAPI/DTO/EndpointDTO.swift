@@ -1,7 +1,8 @@
 import Foundation
 import SwitchboardCore
 
-/// An endpoint as the API shows it; `secret` only in create and rotate-secret answers.
+/// An endpoint as the API shows it; `secret` only in create and rotate-secret answers, and
+/// custom header values never (write-only: each shows as ``Endpoint/redactedHeaderValue``).
 struct EndpointDTO: Encodable {
     var id: String
     var name: String
@@ -37,7 +38,7 @@ struct EndpointDTO: Encodable {
         throttledUntil = endpoint.throttledUntil
         maxConcurrency = endpoint.maxConcurrency
         rateLimitPerSecond = endpoint.rateLimitPerSecond
-        headers = endpoint.headers
+        headers = endpoint.headers.mapValues { _ in Endpoint.redactedHeaderValue }
         sourceIds = endpoint.sourceIDs
         createdAt = endpoint.createdAt
         updatedAt = endpoint.updatedAt

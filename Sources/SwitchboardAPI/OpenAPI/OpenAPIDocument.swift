@@ -1134,7 +1134,9 @@ components:
       description: |
         Extra headers sent with every delivery. Names are letters, digits, `-` and `_`;
         Switchboard's own headers (`webhook-*`, `content-type`, `content-length`, `host`,
-        `authorization`, `user-agent`) cannot be overridden.
+        `authorization`, `user-agent`) cannot be overridden. Values are write-only: they are
+        stored sealed, and every answer shows each value as `…redacted`. In a PATCH, a value
+        of exactly `…redacted` keeps the stored value of that header.
       propertyNames:
         pattern: '^[A-Za-z0-9_-]+$'
       additionalProperties:
@@ -1267,7 +1269,8 @@ components:
           description: Most deliveries started per second, enforced by the dispatcher; null for no limit.
         headers:
           type: object
-          additionalProperties: { type: string }
+          description: The custom header names; every value is `…redacted` (values are write-only).
+          additionalProperties: { type: string, const: '…redacted' }
         source_ids:
           type: array
           items: { type: string }
@@ -1405,6 +1408,9 @@ components:
           $ref: '#/components/schemas/NullableTimestamp'
         request_headers:
           type: object
+          description: >-
+            The headers sent, with secrets masked: `authorization` is `Bearer …redacted` and the
+            endpoint's custom header values are `…redacted`.
           additionalProperties: { type: string }
         superseded:
           type: boolean

@@ -36,7 +36,8 @@ public struct Endpoint: Sendable, Hashable, Identifiable {
     public var maxConcurrency: Int
     /// Most deliveries started per second, `nil` for no limit beyond ``maxConcurrency``.
     public var rateLimitPerSecond: Int?
-    /// Extra headers sent with every delivery.
+    /// Extra headers sent with every delivery. Their values are write-only: the API, the console
+    /// and recorded attempts show ``redactedHeaderValue`` instead, and the store seals them.
     public var headers: [String: String]
     /// Inbound sources whose events this endpoint receives.
     public var sourceIDs: [String]
@@ -73,6 +74,9 @@ public struct Endpoint: Sendable, Hashable, Identifiable {
         self.createdAt = createdAt
         self.updatedAt = updatedAt
     }
+
+    /// What the API and recorded attempts show in place of a custom header's value.
+    public static let redactedHeaderValue = "…redacted"
 
     /// Whether an event of `eventType` goes to this endpoint.
     public func subscribes(to eventType: String) -> Bool {

@@ -46,7 +46,14 @@ public struct EndpointPatch: Sendable, Hashable {
         if let description { updated.description = description }
         if let eventTypes { updated.eventTypes = eventTypes }
         if let authMode { updated.authMode = authMode }
-        if let headers { updated.headers = headers }
+        if let headers {
+            // A value sent back as the API showed it (masked) keeps the stored value, so that
+            // read-modify-write clients do not overwrite a token with the mask.
+            updated.headers = headers.reduce(into: [String: String]()) { result, header in
+                let kept = header.value == Endpoint.redactedHeaderValue ? endpoint.headers[header.key] : nil
+                result[header.key] = kept ?? header.value
+            }
+        }
         if let sourceIDs { updated.sourceIDs = sourceIDs }
         if let maxConcurrency { updated.maxConcurrency = maxConcurrency }
         if let rateLimitPerSecond { updated.rateLimitPerSecond = rateLimitPerSecond == 0 ? nil : rateLimitPerSecond }

@@ -4,6 +4,8 @@ import Foundation
 public struct WebhookMessage: Sendable, Hashable {
     public var body: Data
     public var headers: [(name: String, value: String)]
+    /// Lower-cased names of the endpoint's custom headers, whose values are recorded masked.
+    public var maskedHeaderNames: Set<String> = []
 
     public static func == (lhs: WebhookMessage, rhs: WebhookMessage) -> Bool {
         lhs.body == rhs.body && lhs.headers.elementsEqual(rhs.headers) { $0.name == $1.name && $0.value == $1.value }
@@ -68,14 +70,21 @@ public struct WebhookMessage: Sendable, Hashable {
         for (name, value) in endpoint.headers.sorted(by: { $0.key < $1.key }) {
             headers.append((name.lowercased(), value))
         }
-        return WebhookMessage(body: body, headers: headers)
+        return WebhookMessage(
+            body: body, headers: headers, maskedHeaderNames: Set(endpoint.headers.keys.map { $0.lowercased() }))
     }
 
-    /// The headers as recorded on the attempt: the bearer secret is replaced by `Bearer …redacted`.
+    /// The headers as recorded on the attempt: the bearer secret is replaced by `Bearer …redacted`
+    /// and the values of the endpoint's custom headers (often tokens) by
+    /// ``Endpoint/redactedHeaderValue``.
     public var recordedHeaders: [String: String] {
         var recorded: [String: String] = [:]
         for header in headers {
-            recorded[header.name] = header.name == "authorization" ? "Bearer …redacted" : header.value
+            if maskedHeaderNames.contains(header.name) {
+                recorded[header.name] = Endpoint.redactedHeaderValue
+            } else {
+                recorded[header.name] = header.name == "authorization" ? "Bearer …redacted" : header.value
+            }
         }
         return recorded
     }

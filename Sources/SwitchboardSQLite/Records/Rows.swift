@@ -27,33 +27,35 @@ enum Rows {
         created_at, updated_at
         """
 
-    static func endpoint(_ row: Row) -> Endpoint {
-        Endpoint(
+    /// The endpoint in `row`, its secrets and headers opened with `sealer`.
+    static func endpoint(_ row: Row, sealer: SecretSealer) throws(SecretSealerError) -> Endpoint {
+        try Endpoint(
             id: row["id"], tenantID: row["tenant_id"], name: row["name"], url: row["url"], description: row["description"],
             eventTypes: decode([String].self, row["event_types"], default: []),
-            authMode: Endpoint.AuthMode(rawValue: row["auth_mode"]) ?? .signature, secret: Secret(row["secret"]),
-            previousSecret: (row["previous_secret"] as String?).map(Secret.init),
+            authMode: Endpoint.AuthMode(rawValue: row["auth_mode"]) ?? .signature, secret: Secret(sealer.unseal(row["secret"])),
+            previousSecret: (row["previous_secret"] as String?).map { stored throws(SecretSealerError) in Secret(try sealer.unseal(stored)) },
             previousSecretExpiresAt: row.optionalDate("previous_secret_expires_at"), enabled: row["enabled"],
             disabledReason: row["disabled_reason"], disabledAt: row.optionalDate("disabled_at"),
             failingSince: row.optionalDate("failing_since"),
             throttledUntil: row.optionalDate("throttled_until"), maxConcurrency: row["max_concurrency"],
             rateLimitPerSecond: row["rate_limit_per_second"],
-            headers: decode([String: String].self, row["headers"], default: [:]),
+            headers: decode([String: String].self, try sealer.unseal(row["headers"]), default: [:]),
             sourceIDs: decode([String].self, row["source_ids"], default: []),
             createdAt: row.date("created_at"), updatedAt: row.date("updated_at"))
     }
 
-    static func endpointArguments(_ endpoint: Endpoint) -> StatementArguments {
-        [
+    /// The named arguments of `endpoint`'s columns, its secrets and headers sealed with `sealer`.
+    static func endpointArguments(_ endpoint: Endpoint, sealer: SecretSealer) throws(SecretSealerError) -> StatementArguments {
+        try [
             "id": endpoint.id, "tenant_id": endpoint.tenantID, "name": endpoint.name, "url": endpoint.url,
             "description": endpoint.description, "event_types": json(endpoint.eventTypes),
-            "auth_mode": endpoint.authMode.rawValue, "secret": endpoint.secret.reveal(),
-            "previous_secret": endpoint.previousSecret?.reveal(),
+            "auth_mode": endpoint.authMode.rawValue, "secret": sealer.seal(endpoint.secret.reveal()),
+            "previous_secret": endpoint.previousSecret.map { secret throws(SecretSealerError) in try sealer.seal(secret.reveal()) },
             "previous_secret_expires_at": endpoint.previousSecretExpiresAt?.unixSeconds, "enabled": endpoint.enabled,
             "disabled_reason": endpoint.disabledReason, "disabled_at": endpoint.disabledAt?.unixSeconds,
             "failing_since": endpoint.failingSince?.unixSeconds, "max_concurrency": endpoint.maxConcurrency,
             "rate_limit_per_second": endpoint.rateLimitPerSecond,
-            "headers": json(endpoint.headers), "source_ids": json(endpoint.sourceIDs),
+            "headers": sealer.seal(json(endpoint.headers)), "source_ids": json(endpoint.sourceIDs),
             "created_at": endpoint.createdAt.unixSeconds, "updated_at": endpoint.updatedAt.unixSeconds,
         ]
     }
@@ -97,11 +99,14 @@ enum Rows {
         hmac_options, retention_days, created_at, updated_at
         """
 
-    static func source(_ row: Row) -> Source {
-        Source(
+    /// The source in `row`, its secrets opened with `sealer`.
+    static func source(_ row: Row, sealer: SecretSealer) throws(SecretSealerError) -> Source {
+        try Source(
             id: row["id"], tenantID: row["tenant_id"], name: row["name"],
-            provider: SourceProvider(rawValue: row["provider"]) ?? .none, signingSecret: Secret(row["signing_secret"]),
-            previousSigningSecret: (row["previous_signing_secret"] as String?).map(Secret.init),
+            provider: SourceProvider(rawValue: row["provider"]) ?? .none, signingSecret: Secret(sealer.unseal(row["signing_secret"])),
+            previousSigningSecret: (row["previous_signing_secret"] as String?).map { stored throws(SecretSealerError) in
+                Secret(try sealer.unseal(stored))
+            },
             previousSecretExpiresAt: row.optionalDate("previous_secret_expires_at"), slug: row["slug"],
             hmacOptions: decode(GenericHMACOptions.self, row["hmac_options"], default: GenericHMACOptions()),
             retentionDays: row["retention_days"], eventsReceived: row["events_received"], rejectedCount: row["rejected_count"],
@@ -110,10 +115,12 @@ enum Rows {
             updatedAt: row.date("updated_at"))
     }
 
-    static func sourceArguments(_ source: Source) -> StatementArguments {
-        [
+    /// The named arguments of `source`'s columns, its secrets sealed with `sealer`.
+    static func sourceArguments(_ source: Source, sealer: SecretSealer) throws(SecretSealerError) -> StatementArguments {
+        try [
             "id": source.id, "tenant_id": source.tenantID, "name": source.name, "provider": source.provider.rawValue,
-            "signing_secret": source.signingSecret.reveal(), "previous_signing_secret": source.previousSigningSecret?.reveal(),
+            "signing_secret": sealer.seal(source.signingSecret.reveal()),
+            "previous_signing_secret": source.previousSigningSecret.map { secret throws(SecretSealerError) in try sealer.seal(secret.reveal()) },
             "previous_secret_expires_at": source.previousSecretExpiresAt?.unixSeconds, "slug": source.slug,
             "hmac_options": json(source.hmacOptions), "retention_days": source.retentionDays,
             "created_at": source.createdAt.unixSeconds, "updated_at": source.updatedAt.unixSeconds,

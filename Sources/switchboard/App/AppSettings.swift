@@ -19,8 +19,15 @@ struct AppSettings: Sendable {
     var retention: RetentionConfiguration
     /// `dev` / `--dev` / `SWITCHBOARD_DEV=1`: loopback, private networks and plain http allowed.
     var dev: Bool
+    /// `SWITCHBOARD_MASTER_KEY`: the base64 of the 32-byte master key, when given that way.
+    var masterKeyFromEnvironment: Secret?
+    /// `secrets.master_key_file`: the master key file chosen by the operator; `nil` for
+    /// `<data dir>/master.key`, created on first start.
+    var masterKeyFile: String?
 
     var databasePath: String { (dataDirectory as NSString).appendingPathComponent("switchboard.sqlite") }
+    /// The key file in use when the key does not come from `SWITCHBOARD_MASTER_KEY`.
+    var resolvedMasterKeyFile: String { masterKeyFile ?? (dataDirectory as NSString).appendingPathComponent("master.key") }
     var listenAddress: String { "\(host):\(port)" }
 
     /// Reads the settings; throws a message naming the bad key.
@@ -44,7 +51,11 @@ struct AppSettings: Sendable {
         }
         let environment = KeyMappingProvider(upstream: EnvironmentVariablesProvider()) { $0.prepending(["switchboard"]) }
         let config = ConfigReader(providers: [InMemoryProvider(name: "flags", values: flags), environment, file])
-        return try AppSettings(config)
+        var settings = try AppSettings(config)
+        if let key = ProcessInfo.processInfo.environment["SWITCHBOARD_MASTER_KEY"], !key.isEmpty {
+            settings.masterKeyFromEnvironment = Secret(key)
+        }
+        return settings
     }
 
     init(_ config: ConfigReader) throws {
@@ -111,6 +122,7 @@ struct AppSettings: Sendable {
             : DestinationPolicy(network: NetworkPolicy(allowedNetworks: allowedNetworks))
         dispatcher.destinations = policy.refusingDeliveries(
             to: [publicBaseURL, "http://\(host.contains(":") ? "[\(host)]" : host):\(port)"].compactMap { $0 })
+        masterKeyFile = config.string(forKey: "secrets.master_key_file").flatMap { $0.isEmpty ? nil : $0 }
         retention = RetentionConfiguration(
             days: retentionDays, interval: try Self.positive(config, "retention.interval_seconds", 3600),
             batchSize: Int(try Self.positive(config, "retention.batch_size", 500)))

@@ -33,6 +33,7 @@ struct SwitchboardApp: Sendable {
     static func build(settings: AppSettings, role: Role = .dispatcher, logger: Logger) throws -> SwitchboardApp {
         let options = APIOptions(
             host: settings.host, port: settings.port, publicBaseURL: settings.publicBaseURL, telemetry: Telemetry.bootstrap())
+        try DataDirectory.prepare(settings.dataDirectory, logger: logger)
         var lock: DispatchLock?
         if role == .dispatcher {
             do {
@@ -42,9 +43,11 @@ struct SwitchboardApp: Sendable {
                 throw SettingsError(error.description)
             }
         }
+        let sealer = try MasterKeySetup.sealer(for: settings, logger: logger)
         let store: SQLiteStore
         do {
-            store = try SQLiteStore(path: settings.databasePath, synchronous: settings.synchronousFull ? .full : .normal, logger: logger)
+            store = try SQLiteStore(
+                path: settings.databasePath, synchronous: settings.synchronousFull ? .full : .normal, sealer: sealer, logger: logger)
         } catch {
             throw SettingsError("cannot open the store at \(settings.databasePath): \(error)")
         }

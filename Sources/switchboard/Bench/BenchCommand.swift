@@ -31,7 +31,8 @@ struct BenchCommand: AsyncParsableCommand {
         }()
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("switchboard-bench-\(UUID().uuidString.prefix(8))")
         defer { try? FileManager.default.removeItem(at: directory) }
-        let store = try SQLiteStore(path: directory.appendingPathComponent("bench.sqlite").path, synchronous: mode, logger: logger)
+        let sealer = SecretSealer(keyring: MasterKeyring(current: .generate()), origin: "a throwaway bench key")
+        let store = try SQLiteStore(path: directory.appendingPathComponent("bench.sqlite").path, synchronous: mode, sealer: sealer, logger: logger)
         let switchboard = Switchboard(store: store, configuration: DispatcherConfiguration(maxConcurrency: 128, endpointConcurrency: 32, claimBatchSize: 128), logger: logger)
         let transport = HTTPDeliveryTransport(addressGuard: DestinationPolicy.development.network)
         let dispatcher = DeliveryDispatcher(switchboard: switchboard, transport: transport, logger: logger)

@@ -80,7 +80,9 @@ struct KeysCommand: AsyncParsableCommand {
     static func openSwitchboard(_ options: GlobalOptions) async throws -> Switchboard {
         let settings = try await AppSettings.load(options)
         let logger = Logger(label: "switchboard.keys")
-        let store = try SQLiteStore(path: settings.databasePath, synchronous: .full, logger: logger)
+        try DataDirectory.prepare(settings.dataDirectory, logger: logger)
+        let sealer = try MasterKeySetup.sealer(for: settings, logger: logger)
+        let store = try SQLiteStore(path: settings.databasePath, synchronous: .full, sealer: sealer, logger: logger)
         return Switchboard(store: store, configuration: settings.dispatcher, logger: logger)
     }
 }

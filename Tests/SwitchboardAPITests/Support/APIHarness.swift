@@ -17,6 +17,8 @@ struct APIHarness: Sendable {
     let store: SQLiteStore
     let client: any TestClientProtocol
     let keys: Keys
+    /// The SQLite file under the API.
+    let databasePath: String
 
     /// Secrets of the keys the harness creates.
     struct Keys: Sendable {
@@ -41,21 +43,22 @@ struct APIHarness: Sendable {
     /// Runs `body` against a fresh database; deletes it afterwards.
     static func with<T: Sendable>(
         options: APIOptions = APIOptions(), configuration: DispatcherConfiguration = DispatcherConfiguration(),
-        wrapStore: @Sendable (SQLiteStore) -> any Store = { $0 },
+        logger: Logger = quietLogger, wrapStore: @Sendable (SQLiteStore) -> any Store = { $0 },
         _ body: @Sendable (APIHarness) async throws -> T
     ) async throws -> T {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("switchboard-api-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: directory) }
-        let store = try SQLiteStore(path: directory.appendingPathComponent("api.sqlite").path, synchronous: .normal, logger: quietLogger)
-        let switchboard = Switchboard(store: wrapStore(store), configuration: configuration, logger: quietLogger)
+        let path = directory.appendingPathComponent("api.sqlite").path
+        let store = try SQLiteStore(path: path, synchronous: .normal, logger: logger)
+        let switchboard = Switchboard(store: wrapStore(store), configuration: configuration, logger: logger)
         let keys = Keys(
             admin: try await switchboard.createAPIKey(name: "admin", tenant: .defaultTenant, scopes: [.admin]).secret.reveal(),
             writer: try await switchboard.createAPIKey(name: "writer", tenant: .defaultTenant, scopes: [.write]).secret.reveal(),
             reader: try await switchboard.createAPIKey(name: "reader", tenant: .defaultTenant, scopes: [.read]).secret.reveal(),
             otherTenant: try await switchboard.createAPIKey(name: "globex admin", tenant: otherTenant, scopes: [.admin]).secret.reveal())
-        let app = Application(router: buildRouter(switchboard: switchboard, options: options), logger: quietLogger)
+        let app = Application(router: buildRouter(switchboard: switchboard, options: options), logger: logger)
         return try await app.test(.router) { client in
-            try await body(APIHarness(switchboard: switchboard, store: store, client: client, keys: keys))
+            try await body(APIHarness(switchboard: switchboard, store: store, client: client, keys: keys, databasePath: path))
         }
     }
 
