@@ -124,6 +124,34 @@ struct StreamTests {
         }
     }
 
+    @Test("a stream ends with stream.revoked soon after its key is revoked")
+    func endsOnRevoke() async throws {
+        try await APIHarness.with(options: APIOptions(streamKeyCheckInterval: .milliseconds(50))) { api in
+            let response = try await Self.stream(api, query: "") {
+                let reader = try #require(try await api.switchboard.apiKeys(tenant: .defaultTenant).first { $0.name == "reader" })
+                try await api.switchboard.revokeAPIKey(id: reader.id, tenant: .defaultTenant)
+            }
+            #expect(Self.frames(response.body).last?.event == "stream.revoked")
+        }
+    }
+
+    @Test("streams are capped per key: one more is 429, other keys are not affected, and the slot comes back")
+    func cappedPerKey() async throws {
+        try await APIHarness.with(options: APIOptions(maxStreamsPerKey: 1)) { api in
+            let response = try await Self.stream(api, query: "max_events=1") {
+                let second = try await api.get("/v1/stream?max_events=1")
+                #expect(second.status == .tooManyRequests)
+                #expect(second.errorCode == "rate_limited")
+                try await api.publish()
+            }
+            #expect(response.status == .ok)
+            // The first stream ended; its slot comes back once its response is released.
+            try await Task.sleep(for: .milliseconds(200))
+            let again = try await Self.stream(api, query: "max_events=1") { try await api.publish() }
+            #expect(again.status == .ok)
+        }
+    }
+
     @Test("the stream needs a key, and max_events must be a positive integer")
     func validation() async throws {
         try await APIHarness.with { api in

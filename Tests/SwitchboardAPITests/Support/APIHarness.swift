@@ -41,13 +41,14 @@ struct APIHarness: Sendable {
     /// Runs `body` against a fresh database; deletes it afterwards.
     static func with<T: Sendable>(
         options: APIOptions = APIOptions(), configuration: DispatcherConfiguration = DispatcherConfiguration(),
-        wrapStore: @Sendable (SQLiteStore) -> any Store = { $0 },
+        wrapStore: @Sendable (SQLiteStore) -> any Store = { $0 }, sourceRejections: SourceRejectionLedger? = nil,
         _ body: @Sendable (APIHarness) async throws -> T
     ) async throws -> T {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("switchboard-api-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: directory) }
         let store = try SQLiteStore(path: directory.appendingPathComponent("api.sqlite").path, synchronous: .normal, logger: quietLogger)
-        let switchboard = Switchboard(store: wrapStore(store), configuration: configuration, logger: quietLogger)
+        let switchboard = Switchboard(
+            store: wrapStore(store), configuration: configuration, logger: quietLogger, sourceRejections: sourceRejections)
         let keys = Keys(
             admin: try await switchboard.createAPIKey(name: "admin", tenant: .defaultTenant, scopes: [.admin]).secret.reveal(),
             writer: try await switchboard.createAPIKey(name: "writer", tenant: .defaultTenant, scopes: [.write]).secret.reveal(),
