@@ -8,7 +8,7 @@ import Testing
 
 /// The real server (``buildApplication(switchboard:options:logger:)``) on 127.0.0.1, driven
 /// through raw sockets.
-@Suite("Connection timeouts and limits")
+@Suite("Connection timeouts and limits", .serialized)
 struct ConnectionLimitsTests {
     static func live(_ options: APIOptions, _ body: @Sendable @escaping (Int) async throws -> Void) async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("switchboard-live-\(UUID().uuidString)")
@@ -24,6 +24,8 @@ struct ConnectionLimitsTests {
         }
     }
 
+    /// Timeouts set short; the upper bounds the tests allow are generous only because the
+    /// machine may be busy (the point is "closed soon", against "never" before).
     static let short = APIOptions(idleTimeout: .milliseconds(300), requestTimeout: .milliseconds(600), maxHeaderBytes: 8192)
 
     @Test("an idle connection is closed within the idle timeout")
@@ -31,9 +33,9 @@ struct ConnectionLimitsTests {
         try await Self.live(Self.short) { port in
             let socket = try RawSocket(port: port)
             let started = ContinuousClock.now
-            let (_, closed) = socket.readUntilClosed(timeout: .seconds(5))
+            let (_, closed) = await socket.readUntilClosed(timeout: .seconds(20))
             #expect(closed)
-            #expect(ContinuousClock.now - started < .seconds(3))
+            #expect(ContinuousClock.now - started < .seconds(10))
         }
     }
 
@@ -42,7 +44,7 @@ struct ConnectionLimitsTests {
         try await Self.live(Self.short) { port in
             let socket = try RawSocket(port: port)
             socket.send("GET /healthz HTTP/1.1\r\nHost: test\r\n\r\n")
-            let (text, closed) = socket.readUntilClosed(timeout: .seconds(5))
+            let (text, closed) = await socket.readUntilClosed(timeout: .seconds(20))
             #expect(text.hasPrefix("HTTP/1.1 200"))
             #expect(closed)
         }
@@ -55,12 +57,12 @@ struct ConnectionLimitsTests {
             let started = ContinuousClock.now
             socket.send("GET /healthz HTTP/1.1\r\nHost: te")
             var closed = false
-            for _ in 0..<30 where !closed {
+            for _ in 0..<100 where !closed {
                 socket.send("x")
-                closed = socket.readUntilClosed(timeout: .milliseconds(100)).closed
+                closed = await socket.readUntilClosed(timeout: .milliseconds(100)).closed
             }
             #expect(closed)
-            #expect(ContinuousClock.now - started < .seconds(3))
+            #expect(ContinuousClock.now - started < .seconds(10))
         }
     }
 
@@ -69,18 +71,18 @@ struct ConnectionLimitsTests {
         try await Self.live(Self.short) { port in
             let stalled = try RawSocket(port: port)
             stalled.send("POST /in/in_nothing HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"a\":")
-            #expect(stalled.readUntilClosed(timeout: .seconds(5)).closed)
+            #expect(await stalled.readUntilClosed(timeout: .seconds(20)).closed)
 
             let trickling = try RawSocket(port: port)
             let started = ContinuousClock.now
-            trickling.send("POST /in/in_nothing HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n")
+            trickling.send("POST /in/in_nothing HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n")
             var closed = false
-            for _ in 0..<40 where !closed {
+            for _ in 0..<100 where !closed {
                 trickling.send(" ")
-                closed = trickling.readUntilClosed(timeout: .milliseconds(100)).closed
+                closed = await trickling.readUntilClosed(timeout: .milliseconds(100)).closed
             }
             #expect(closed)
-            #expect(ContinuousClock.now - started < .seconds(3))
+            #expect(ContinuousClock.now - started < .seconds(10))
         }
     }
 
@@ -89,7 +91,7 @@ struct ConnectionLimitsTests {
         try await Self.live(Self.short) { port in
             let socket = try RawSocket(port: port)
             socket.send("GET /healthz HTTP/1.1\r\nHost: t\r\nX-Big: \(String(repeating: "a", count: 16 * 1024))\r\n\r\n")
-            let (text, _) = socket.readUntilClosed(timeout: .seconds(5))
+            let (text, _) = await socket.readUntilClosed(timeout: .seconds(20))
             #expect(text.hasPrefix("HTTP/1.1 431"), "\(text.prefix(200))")
             #expect(text.lowercased().contains("content-type: application/json"))
             #expect(text.contains(#"{"error":{"code":"headers_too_large","message":"#))

@@ -42,15 +42,18 @@ final class RawSocket {
     }
 
     /// Reads until the peer closes or `timeout` passes: what arrived, and whether it closed.
-    func readUntilClosed(timeout: Duration) -> (text: String, closed: Bool) {
+    /// Polls without blocking and sleeps between polls, so that it never holds one of the
+    /// few threads of the cooperative pool that the server under test needs too.
+    func readUntilClosed(timeout: Duration) async -> (text: String, closed: Bool) {
         var received: [UInt8] = []
         let deadline = ContinuousClock.now + timeout
         var buffer = [UInt8](repeating: 0, count: 65536)
         while ContinuousClock.now < deadline {
             var poller = pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0)
-            let remaining = deadline - ContinuousClock.now
-            let millis = max(1, Int32(remaining.components.seconds * 1000 + remaining.components.attoseconds / 1_000_000_000_000_000))
-            guard poll(&poller, 1, min(millis, 100)) > 0 else { continue }
+            guard poll(&poller, 1, 0) > 0 else {
+                try? await Task.sleep(for: .milliseconds(10))
+                continue
+            }
             let count = buffer.withUnsafeMutableBytes { recv(descriptor, $0.baseAddress, $0.count, 0) }
             if count <= 0 { return (String(decoding: received, as: UTF8.self), true) }
             received += buffer[0..<count]
