@@ -74,3 +74,25 @@ extension SQLiteStore {
         }
     }
 }
+
+extension SQLiteStore {
+    /// Adds each tally's count to its source in one transaction.
+    public func recordSourceRejections(_ tallies: [SourceRejectionTally]) async throws -> [Source] {
+        guard !tallies.isEmpty else { return [] }
+        return try await write { db in
+            var sources: [Source] = []
+            for tally in tallies {
+                try db.execute(
+                    sql: """
+                        UPDATE sources SET rejected_count = rejected_count + ?, last_rejection_reason = ?, last_rejected_at = ?
+                        WHERE id = ?
+                        """,
+                    arguments: [max(1, tally.count), String(tally.lastReason.prefix(500)), tally.lastRejectedAt.unixSeconds, tally.sourceID])
+                if let source = try Row.fetchOne(db, sql: "SELECT * FROM sources WHERE id = ?", arguments: [tally.sourceID]).map({ try Rows.source($0, sealer: self.sealer) }) {
+                    sources.append(source)
+                }
+            }
+            return sources
+        }
+    }
+}

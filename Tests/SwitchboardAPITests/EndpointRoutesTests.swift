@@ -79,13 +79,13 @@ struct EndpointRoutesTests {
         }
     }
 
-    @Test("a client-supplied id is kept; reusing it is 409")
+    @Test("a client-supplied id in the tenant's namespace is kept; reusing it is 409")
     func clientID() async throws {
         try await APIHarness.with { api in
-            let body = #"{"id":"ep_billing-prod","url":"https://a.example/h","name":"billing"}"#
+            let body = #"{"id":"ep_default.billing-prod","url":"https://a.example/h","name":"billing"}"#
             let first = try await api.post("/v1/endpoints", body)
             #expect(first.status == .created)
-            #expect(try first.json()["id"]?.string == "ep_billing-prod")
+            #expect(try first.json()["id"]?.string == "ep_default.billing-prod")
             let second = try await api.post("/v1/endpoints", body)
             #expect(second.status == .conflict)
             #expect(second.errorCode == "endpoint_exists")

@@ -110,14 +110,14 @@ struct PublishTests {
         }
     }
 
-    @Test("any JSON value is a payload, and it is stored canonically")
+    @Test("any JSON value is a payload, and it is stored exactly as sent")
     func anyPayload() async throws {
         try await APIHarness.with { api in
-            for payload in ["[1,2]", #""text""#, "42", "null", #"{"z":1,"a":{"y":2,"b":3}}"#] {
+            for payload in ["[1,2]", #""text""#, "42", "null", #"{"z":1,"a":{"y":2,"b":3}}"#, #"{ "a" : [ 1 , 2.50 ] }"#] {
                 let id = try #require(try await api.publish(payload: payload)["id"]?.string)
                 let event = try await api.switchboard.event(id: id, tenant: .defaultTenant)
                 #expect(JSONValue.parse(event.payload) == JSONValue.parse(Data(payload.utf8)), "\(payload)")
-                #expect(event.payload == JSONValue.parse(Data(payload.utf8))?.canonicalData())
+                #expect(event.payload == Data(payload.utf8))
             }
         }
     }

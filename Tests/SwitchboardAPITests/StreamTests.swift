@@ -124,6 +124,50 @@ struct StreamTests {
         }
     }
 
+    @Test("a stream ends with stream.revoked soon after its key is revoked")
+    func endsOnRevoke() async throws {
+        try await APIHarness.with(options: APIOptions(streamKeyCheckInterval: .milliseconds(50))) { api in
+            let response = try await Self.stream(api, query: "") {
+                let reader = try #require(try await api.switchboard.apiKeys(tenant: .defaultTenant).first { $0.name == "reader" })
+                try await api.switchboard.revokeAPIKey(id: reader.id, tenant: .defaultTenant)
+            }
+            #expect(Self.frames(response.body).last?.event == "stream.revoked")
+        }
+    }
+
+    @Test("streams are capped per key: one more is 429, other keys are not affected, and the slot comes back")
+    func cappedPerKey() async throws {
+        try await APIHarness.with(options: APIOptions(maxStreamsPerKey: 1)) { api in
+            let response = try await Self.stream(api, query: "max_events=1") {
+                let second = try await api.get("/v1/stream?max_events=1")
+                #expect(second.status == .tooManyRequests)
+                #expect(second.errorCode == "rate_limited")
+                try await api.publish()
+            }
+            #expect(response.status == .ok)
+            // The first stream ended; its slot comes back once its response is released.
+            // (Publishing until the new stream has one, since it may subscribe after any one publish.)
+            var again: APIResponse?
+            for _ in 0..<50 where again == nil || again?.status == .tooManyRequests {
+                try await Task.sleep(for: .milliseconds(100))
+                again = try await withThrowingTaskGroup(of: APIResponse?.self) { group in
+                    group.addTask { try await api.get("/v1/stream?max_events=1") }
+                    group.addTask {
+                        for _ in 0..<200 {
+                            try await Task.sleep(for: .milliseconds(50))
+                            try await api.publish()
+                        }
+                        return nil
+                    }
+                    let first = try await group.next() ?? nil
+                    group.cancelAll()
+                    return first
+                }
+            }
+            #expect(again?.status == .ok)
+        }
+    }
+
     @Test("the stream needs a key, and max_events must be a positive integer")
     func validation() async throws {
         try await APIHarness.with { api in

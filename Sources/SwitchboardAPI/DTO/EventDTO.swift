@@ -40,30 +40,28 @@ struct EventSummaryDTO: Encodable {
     }
 }
 
-/// An event with its payload, its deliveries and their attempts.
+/// An event with its deliveries and their attempts. Its `payload` is appended to the encoded
+/// object as stored (see ``JSONCoding/response(_:_:appending:)``) so that no digit is lost.
 struct EventDetailDTO: Encodable {
     var summary: EventSummaryDTO
     var correlationId: String?
-    var payload: JSONValue
     var deliveries: [DeliveryDTO]
 
     init(_ detail: EventDetail) {
         summary = EventSummaryDTO(detail.event)
         correlationId = detail.event.correlationID
-        payload = JSONValue.parse(detail.event.payload) ?? .null
         let attemptsByDelivery = Dictionary(grouping: detail.attempts, by: \.deliveryID)
         deliveries = detail.deliveries.map { DeliveryDTO($0, attempts: attemptsByDelivery[$0.id] ?? []) }
     }
 
     enum CodingKeys: String, CodingKey {
-        case correlationId, payload, deliveries
+        case correlationId, deliveries
     }
 
     func encode(to encoder: any Encoder) throws {
         try summary.encode(to: encoder)
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(correlationId, forKey: .correlationId)
-        try container.encode(payload, forKey: .payload)
         try container.encode(deliveries, forKey: .deliveries)
     }
 }
@@ -74,6 +72,8 @@ struct EventPageDTO: Encodable {
     var total: Int
     var limit: Int
     var offset: Int
+    /// Pass as `cursor` for the next page; absent on the last one.
+    var nextCursor: String?
 }
 
 /// The answer to a publish: the event's id, its status (current, for a repeated

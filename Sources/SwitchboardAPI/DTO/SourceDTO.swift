@@ -88,6 +88,8 @@ struct HMACOptionsDTO: Encodable {
 /// `GET /v1/sources`.
 struct SourceListDTO: Encodable {
     var sources: [SourceDTO]
+    /// Pass as `cursor` for the next page; absent on the last one.
+    var nextCursor: String?
 }
 
 /// The answer to an inbound or direct ingest request.

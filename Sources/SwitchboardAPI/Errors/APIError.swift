@@ -1,4 +1,5 @@
 import Foundation
+import HTTPTypes
 import Hummingbird
 import SwitchboardCore
 
@@ -15,6 +16,8 @@ public struct APIError: HTTPResponseError, Sendable {
     public let code: String
     /// A human-readable explanation, safe to show the caller.
     public let message: String
+    /// Headers the response carries besides `Content-Type` (e.g. `Retry-After` on 429).
+    public var headers: HTTPFields = [:]
 
     /// An error with an explicit status, code and message.
     public init(status: HTTPResponse.Status, code: String, message: String) {
@@ -34,6 +37,25 @@ public struct APIError: HTTPResponseError, Sendable {
 
     static let payloadTooLarge = APIError(
         status: .contentTooLarge, code: "payload_too_large", message: "the request body is larger than allowed")
+
+    static let headersTooLarge = APIError(
+        status: .requestHeaderFieldsTooLarge, code: "headers_too_large", message: "the request headers are larger than allowed")
+
+    static let unsupportedMediaType = APIError(
+        status: .unsupportedMediaType, code: "unsupported_media_type", message: "send the body as JSON with Content-Type: application/json")
+
+    /// Too many requests (429) with `Retry-After` and the `RateLimit-*` headers of `decision`.
+    static func rateLimited(_ decision: RateLimiter.Decision, _ message: String) -> APIError {
+        var error = APIError(status: .tooManyRequests, code: "rate_limited", message: "\(message); retry after \(decision.retryAfterSeconds) s")
+        error.headers = rateLimitHeaders(decision)
+        error.headers[.retryAfter] = String(max(1, decision.retryAfterSeconds))
+        return error
+    }
+
+    /// `RateLimit-Limit`, `RateLimit-Remaining` and `RateLimit-Reset` for `decision`.
+    static func rateLimitHeaders(_ decision: RateLimiter.Decision) -> HTTPFields {
+        [.rateLimitLimit: String(decision.limit), .rateLimitRemaining: String(decision.remaining), .rateLimitReset: String(decision.resetSeconds)]
+    }
 
     /// The caller's key lacks `scope` (403).
     static func forbidden(lacking scope: APIKey.Scope) -> APIError {
@@ -65,8 +87,10 @@ public struct APIError: HTTPResponseError, Sendable {
                 case .conflict: .conflict
                 case .tooLarge: .contentTooLarge
                 case .unavailable: .serviceUnavailable
+                case .rateLimited: .tooManyRequests
                 }
             self.init(status: status, code: error.code, message: error.message)
+            if case .rateLimited(let decision) = error.kind { self = .rateLimited(decision, error.message) }
         case let error as StoreError:
             if error.isNotFound {
                 self.init(status: .notFound, code: "not_found", message: error.description)
@@ -93,6 +117,10 @@ public struct APIError: HTTPResponseError, Sendable {
         switch status {
         case .contentTooLarge:
             self = .payloadTooLarge
+        case .requestHeaderFieldsTooLarge:
+            self = .headersTooLarge
+        case .unsupportedMediaType:
+            self = .unsupportedMediaType
         case .notFound:
             self = .noSuchRoute
         case .methodNotAllowed:
@@ -113,8 +141,13 @@ public struct APIError: HTTPResponseError, Sendable {
     public func response(from request: Request, context: some RequestContext) throws -> Response {
         var headers: HTTPFields = [.contentType: "application/json"]
         if status == .unauthorized { headers[.wwwAuthenticate] = "Bearer" }
-        let body = JSONCoding.encode(ErrorEnvelope(error: .init(code: code, message: message)))
+        headers.append(contentsOf: self.headers)
         return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: body)))
+    }
+
+    /// The JSON body, `{"error":{"code","message"}}`.
+    var body: Data {
+        JSONCoding.encode(ErrorEnvelope(error: .init(code: code, message: message)))
     }
 
     private struct ErrorEnvelope: Encodable {
@@ -124,4 +157,10 @@ public struct APIError: HTTPResponseError, Sendable {
         }
         var error: Body
     }
+}
+
+extension HTTPField.Name {
+    static let rateLimitLimit = HTTPField.Name("RateLimit-Limit")!
+    static let rateLimitRemaining = HTTPField.Name("RateLimit-Remaining")!
+    static let rateLimitReset = HTTPField.Name("RateLimit-Reset")!
 }

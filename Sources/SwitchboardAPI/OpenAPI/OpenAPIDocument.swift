@@ -17,6 +17,14 @@ info:
     `/v1/api-keys` (it implies both). Every query is scoped to the key's tenant: another
     tenant's id answers 404.
 
+    Limits: writes are rate limited per API key and failed authentication per client
+    address (429 `rate_limited` with `Retry-After` and `RateLimit-*`); request bodies must
+    be `application/json` (415); request heads larger than 32 KiB get 431
+    `headers_too_large`; idle or stalled connections are closed. List routes take `limit`
+    (1–100, default 50) and `cursor` (the previous page's `next_cursor`). A tenant has at most
+    1000 endpoints, an endpoint at most 32 custom headers and 256 event types. Payloads are
+    stored and delivered byte for byte, so integers beyond 2^53 keep every digit.
+
     Errors are `{"error": {"code": "...", "message": "..."}}`. Malformed JSON is 400
     `invalid_json`; a missing or invalid field or parameter is 422 `validation_failed` with a
     message that starts with the field's name. Unknown fields are ignored; `null` counts as
@@ -46,6 +54,8 @@ paths:
           application/json:
             schema: { $ref: '#/components/schemas/EndpointCreate' }
       responses:
+        '429': { $ref: '#/components/responses/TooManyRequests' }
+        '415': { $ref: '#/components/responses/UnsupportedMediaType' }
         '201':
           description: Created, with the secret.
           content:
@@ -81,7 +91,11 @@ paths:
       tags: [endpoints]
       operationId: listEndpoints
       summary: List the tenant's endpoints, oldest first
+      parameters:
+        - $ref: '#/components/parameters/Limit'
+        - $ref: '#/components/parameters/Cursor'
       responses:
+        '429': { $ref: '#/components/responses/TooManyRequests' }
         '200':
           description: The endpoints, without secrets.
           content:
@@ -93,6 +107,7 @@ paths:
                   endpoints:
                     type: array
                     items: { $ref: '#/components/schemas/Endpoint' }
+                  next_cursor: { $ref: '#/components/schemas/NextCursor' }
         '401': { $ref: '#/components/responses/Unauthorized' }
         '403': { $ref: '#/components/responses/Forbidden' }
         '503': { $ref: '#/components/responses/Unavailable' }
@@ -105,6 +120,7 @@ paths:
       operationId: getEndpoint
       summary: Read an endpoint
       responses:
+        '429': { $ref: '#/components/responses/TooManyRequests' }
         '200':
           description: The endpoint, without its secret.
           content:
@@ -124,6 +140,8 @@ paths:
           application/json:
             schema: { $ref: '#/components/schemas/EndpointUpdate' }
       responses:
+        '429': { $ref: '#/components/responses/TooManyRequests' }
+        '415': { $ref: '#/components/responses/UnsupportedMediaType' }
         '200':
           description: The updated endpoint, without its secret.
           content:
@@ -141,6 +159,7 @@ paths:
       operationId: deleteEndpoint
       summary: Delete an endpoint; its unfinished deliveries are cancelled
       responses:
+        '429': { $ref: '#/components/responses/TooManyRequests' }
         '204': { description: Deleted. }
         '401': { $ref: '#/components/responses/Unauthorized' }
         '403': { $ref: '#/components/responses/Forbidden' }
@@ -156,6 +175,7 @@ paths:
       summary: Pause an endpoint
       description: Its waiting and new deliveries are held as `paused`; nothing is dropped.
       responses:
+        '429': { $ref: '#/components/responses/TooManyRequests' }
         '200':
           description: The disabled endpoint.
           content:
@@ -175,6 +195,7 @@ paths:
       summary: Resume an endpoint
       description: Its paused deliveries become due now, in their original order.
       responses:
+        '429': { $ref: '#/components/responses/TooManyRequests' }
         '200':
           description: The enabled endpoint.
           content:
@@ -207,6 +228,8 @@ paths:
                   minimum: 0
                   maximum: 2592000
       responses:
+        '429': { $ref: '#/components/responses/TooManyRequests' }
+        '415': { $ref: '#/components/responses/UnsupportedMediaType' }
         '200':
           description: The endpoint with its new secret, shown this once.
           content:
@@ -243,6 +266,8 @@ paths:
                     - { type: string, format: date-time }
                     - { type: 'null' }
       responses:
+        '429': { $ref: '#/components/responses/TooManyRequests' }
+        '415': { $ref: '#/components/responses/UnsupportedMediaType' }
         '202':
           description: The requeued deliveries.
           content:
@@ -287,6 +312,8 @@ paths:
           application/json:
             schema: { $ref: '#/components/schemas/PublishRequest' }
       responses:
+        '429': { $ref: '#/components/responses/TooManyRequests' }
+        '415': { $ref: '#/components/responses/UnsupportedMediaType' }
         '202':
           description: Accepted for delivery.
           headers:
@@ -338,10 +365,14 @@ paths:
         - name: offset
           in: query
           schema: { type: integer, minimum: 0, maximum: 2147483647, default: 0 }
+        - name: cursor
+          in: query
+          description: '`next_cursor` of the previous page, instead of `offset`.'
+          schema: { type: string, minLength: 1, maxLength: 512 }
         - name: endpoint_id
           in: query
           description: Only events with a delivery to this endpoint.
-          schema: { type: string, minLength: 1, maxLength: 64 }
+          schema: { type: string, minLength: 1, maxLength: 160 }
         - name: source_id
           in: query
           description: Only events that came in through this source (and replays of them).
@@ -354,6 +385,7 @@ paths:
           description: An exact event type or a `prefix.*` wildcard.
           schema: { type: string, pattern: '^([A-Za-z0-9._:/-]{1,256}|[A-Za-z0-9._:/-]{1,256}\.\*)$' }
       responses:
+        '429': { $ref: '#/components/responses/TooManyRequests' }
         '200':
           description: A page of events and the number matching the filters.
           content:
@@ -368,6 +400,7 @@ paths:
                   total: { type: integer, minimum: 0 }
                   limit: { type: integer, minimum: 1, maximum: 100 }
                   offset: { type: integer, minimum: 0 }
+                  next_cursor: { $ref: '#/components/schemas/NextCursor' }
         '401': { $ref: '#/components/responses/Unauthorized' }
         '403': { $ref: '#/components/responses/Forbidden' }
         '422': { $ref: '#/components/responses/Unprocessable' }
@@ -381,6 +414,7 @@ paths:
       operationId: getEvent
       summary: Read an event with its payload, deliveries and attempts
       responses:
+        '429': { $ref: '#/components/responses/TooManyRequests' }
         '200':
           description: The event.
           content:
@@ -414,6 +448,8 @@ paths:
                   minItems: 1
                   items: { type: string }
       responses:
+        '429': { $ref: '#/components/responses/TooManyRequests' }
+        '415': { $ref: '#/components/responses/UnsupportedMediaType' }
         '202':
           description: The new event.
           content:
@@ -445,6 +481,7 @@ paths:
       operationId: getDelivery
       summary: Read a delivery with its attempts
       responses:
+        '429': { $ref: '#/components/responses/TooManyRequests' }
         '200':
           description: The delivery.
           content:
@@ -462,7 +499,11 @@ paths:
       tags: [deliveries]
       operationId: listDeliveryAttempts
       summary: A delivery's attempts, first attempt first
+      parameters:
+        - $ref: '#/components/parameters/Limit'
+        - $ref: '#/components/parameters/Cursor'
       responses:
+        '429': { $ref: '#/components/responses/TooManyRequests' }
         '200':
           description: The attempts.
           content:
@@ -474,6 +515,7 @@ paths:
                   attempts:
                     type: array
                     items: { $ref: '#/components/schemas/Attempt' }
+                  next_cursor: { $ref: '#/components/schemas/NextCursor' }
         '401': { $ref: '#/components/responses/Unauthorized' }
         '403': { $ref: '#/components/responses/Forbidden' }
         '404': { $ref: '#/components/responses/NotFound' }
@@ -488,6 +530,7 @@ paths:
       summary: Make one delivery due now
       description: 409 while it is in flight, when it was cancelled, or when its endpoint is disabled or deleted.
       responses:
+        '429': { $ref: '#/components/responses/TooManyRequests' }
         '202':
           description: The requeued delivery.
           content:
@@ -517,6 +560,8 @@ paths:
           application/json:
             schema: { $ref: '#/components/schemas/SourceCreate' }
       responses:
+        '429': { $ref: '#/components/responses/TooManyRequests' }
+        '415': { $ref: '#/components/responses/UnsupportedMediaType' }
         '201':
           description: Created. `signing_secret` is present only when Switchboard generated it.
           content:
@@ -545,7 +590,11 @@ paths:
       tags: [sources]
       operationId: listSources
       summary: List the tenant's sources, oldest first
+      parameters:
+        - $ref: '#/components/parameters/Limit'
+        - $ref: '#/components/parameters/Cursor'
       responses:
+        '429': { $ref: '#/components/responses/TooManyRequests' }
         '200':
           description: The sources, without secrets.
           content:
@@ -557,6 +606,7 @@ paths:
                   sources:
                     type: array
                     items: { $ref: '#/components/schemas/Source' }
+                  next_cursor: { $ref: '#/components/schemas/NextCursor' }
         '401': { $ref: '#/components/responses/Unauthorized' }
         '403': { $ref: '#/components/responses/Forbidden' }
         '503': { $ref: '#/components/responses/Unavailable' }
@@ -569,6 +619,7 @@ paths:
       operationId: getSource
       summary: Read a source, with its received and rejected counts
       responses:
+        '429': { $ref: '#/components/responses/TooManyRequests' }
         '200':
           description: The source, without its secret.
           content:
@@ -588,6 +639,8 @@ paths:
           application/json:
             schema: { $ref: '#/components/schemas/SourceUpdate' }
       responses:
+        '429': { $ref: '#/components/responses/TooManyRequests' }
+        '415': { $ref: '#/components/responses/UnsupportedMediaType' }
         '200':
           description: The updated source.
           content:
@@ -606,6 +659,7 @@ paths:
       summary: Delete a source
       description: Its ingest URL stops answering; bound endpoints stay and receive nothing from it any more.
       responses:
+        '429': { $ref: '#/components/responses/TooManyRequests' }
         '204': { description: Deleted. }
         '401': { $ref: '#/components/responses/Unauthorized' }
         '403': { $ref: '#/components/responses/Forbidden' }
@@ -634,6 +688,8 @@ paths:
                 signing_secret: { type: [string, 'null'], minLength: 8, maxLength: 512 }
                 grace_seconds: { type: [integer, 'null'], minimum: 0, maximum: 2592000 }
       responses:
+        '429': { $ref: '#/components/responses/TooManyRequests' }
+        '415': { $ref: '#/components/responses/UnsupportedMediaType' }
         '200':
           description: The source; `signing_secret` only when generated.
           content:
@@ -655,7 +711,11 @@ paths:
       tags: [sources]
       operationId: listSourceDestinations
       summary: The endpoints bound to the source
+      parameters:
+        - $ref: '#/components/parameters/Limit'
+        - $ref: '#/components/parameters/Cursor'
       responses:
+        '429': { $ref: '#/components/responses/TooManyRequests' }
         '200':
           description: The destinations, without secrets.
           content:
@@ -667,6 +727,7 @@ paths:
                   endpoints:
                     type: array
                     items: { $ref: '#/components/schemas/Endpoint' }
+                  next_cursor: { $ref: '#/components/schemas/NextCursor' }
         '401': { $ref: '#/components/responses/Unauthorized' }
         '403': { $ref: '#/components/responses/Forbidden' }
         '404': { $ref: '#/components/responses/NotFound' }
@@ -685,6 +746,8 @@ paths:
           application/json:
             schema: { $ref: '#/components/schemas/EndpointCreate' }
       responses:
+        '429': { $ref: '#/components/responses/TooManyRequests' }
+        '415': { $ref: '#/components/responses/UnsupportedMediaType' }
         '201':
           description: The new endpoint, with its secret.
           content:
@@ -725,6 +788,8 @@ paths:
                   type: [array, 'null']
                   items: { type: string }
       responses:
+        '429': { $ref: '#/components/responses/TooManyRequests' }
+        '415': { $ref: '#/components/responses/UnsupportedMediaType' }
         '202':
           description: Queued.
           content:
@@ -775,6 +840,7 @@ paths:
           application/json:
             schema: { description: The provider's JSON body, stored and forwarded byte for byte. }
       responses:
+        '429': { $ref: '#/components/responses/TooManyRequests' }
         '200':
           description: Already received (same provider event id); not delivered again.
           content:
@@ -817,6 +883,7 @@ paths:
           application/json:
             schema: { type: object, description: 'A JSON object, delivered as the event''s `data`.' }
       responses:
+        '429': { $ref: '#/components/responses/TooManyRequests' }
         '202':
           description: Queued for the endpoint.
           content:
@@ -855,6 +922,8 @@ paths:
                   minItems: 1
                   items: { $ref: '#/components/schemas/Scope' }
       responses:
+        '429': { $ref: '#/components/responses/TooManyRequests' }
+        '415': { $ref: '#/components/responses/UnsupportedMediaType' }
         '201':
           description: Created, with the key.
           content:
@@ -880,7 +949,11 @@ paths:
       tags: [api-keys]
       operationId: listAPIKeys
       summary: The caller's tenant's keys, revoked ones included (admin)
+      parameters:
+        - $ref: '#/components/parameters/Limit'
+        - $ref: '#/components/parameters/Cursor'
       responses:
+        '429': { $ref: '#/components/responses/TooManyRequests' }
         '200':
           description: The keys, never their secret or hash.
           content:
@@ -892,6 +965,7 @@ paths:
                   api_keys:
                     type: array
                     items: { $ref: '#/components/schemas/APIKey' }
+                  next_cursor: { $ref: '#/components/schemas/NextCursor' }
         '401': { $ref: '#/components/responses/Unauthorized' }
         '403': { $ref: '#/components/responses/Forbidden' }
         '503': { $ref: '#/components/responses/Unavailable' }
@@ -905,6 +979,7 @@ paths:
       summary: Revoke a key at once (admin)
       description: Within the caller's tenant; an admin of the `default` tenant may revoke any tenant's key.
       responses:
+        '429': { $ref: '#/components/responses/TooManyRequests' }
         '204': { description: Revoked. }
         '401': { $ref: '#/components/responses/Unauthorized' }
         '403': { $ref: '#/components/responses/Forbidden' }
@@ -917,6 +992,7 @@ paths:
       operationId: currentUsage
       summary: The tenant's figures this calendar month (UTC)
       responses:
+        '429': { $ref: '#/components/responses/TooManyRequests' }
         '200':
           description: Counts since `period_start`.
           content:
@@ -954,6 +1030,7 @@ paths:
           in: query
           schema: { type: integer, minimum: 1, maximum: 1000000 }
       responses:
+        '429': { $ref: '#/components/responses/TooManyRequests' }
         '200':
           description: The event stream.
           content:
@@ -1038,8 +1115,41 @@ components:
       in: path
       required: true
       schema: { type: string, minLength: 1 }
+    Limit:
+      name: limit
+      in: query
+      description: Items per page.
+      schema: { type: integer, minimum: 1, maximum: 100, default: 50 }
+    Cursor:
+      name: cursor
+      in: query
+      description: '`next_cursor` of the previous page; absent for the first page.'
+      schema: { type: string, minLength: 1, maxLength: 512 }
 
   responses:
+    TooManyRequests:
+      description: |
+        Rate limited (`rate_limited`): writes per API key, failed authentication per client
+        address, refused inbound requests per source, or open streams per key.
+      headers:
+        Retry-After:
+          description: Seconds to wait before trying again.
+          schema: { type: integer, minimum: 1 }
+        RateLimit-Limit:
+          schema: { type: integer, minimum: 1 }
+        RateLimit-Remaining:
+          schema: { type: integer, minimum: 0 }
+        RateLimit-Reset:
+          description: Seconds until the bucket is full again.
+          schema: { type: integer, minimum: 0 }
+      content:
+        application/json:
+          schema: { $ref: '#/components/schemas/Error' }
+    UnsupportedMediaType:
+      description: The body is not sent as `Content-Type: application/json` (`unsupported_media_type`).
+      content:
+        application/json:
+          schema: { $ref: '#/components/schemas/Error' }
     BadRequest:
       description: The body is not JSON, or not a JSON object (`invalid_json`).
       content:
@@ -1090,6 +1200,9 @@ components:
           schema: { $ref: '#/components/schemas/Error' }
 
   schemas:
+    NextCursor:
+      type: string
+      description: Pass as `cursor` to get the next page; absent on the last page.
     Error:
       type: object
       required: [error]
@@ -1131,6 +1244,7 @@ components:
 
     CustomHeaders:
       type: object
+      maxProperties: 32
       description: |
         Extra headers sent with every delivery. Names are letters, digits, `-` and `_`;
         Switchboard's own headers (`webhook-*`, `content-type`, `content-length`, `host`,
@@ -1170,8 +1284,11 @@ components:
           description: '`signature` (Standard Webhooks, the default) or `bearer` (`Authorization: Bearer <secret>`).'
         id:
           type: [string, 'null']
-          pattern: '^ep_[A-Za-z0-9_-]{1,61}$'
-          description: A client-supplied id; generated when absent. 409 when taken.
+          pattern: '^ep_[A-Za-z0-9_-]{1,64}\.[A-Za-z0-9_-]{1,64}$'
+          description: |
+            A client-chosen id in the caller's tenant's namespace, `ep_<tenant>.<name>`
+            (e.g. `ep_default.billing`); generated when absent. Another prefix is 422, so an
+            answer never reveals another tenant's ids; 409 only when this tenant already uses it.
         headers:
           oneOf:
             - $ref: '#/components/schemas/CustomHeaders'

@@ -26,10 +26,12 @@ struct APIKeyRoutes {
             let (key, secret) = try await switchboard.createAPIKey(name: name, tenant: tenant, scopes: scopes)
             return JSONCoding.response(.created, APIKeyDTO(key, secret: secret))
         }
-        group.get("api-keys") { _, context in
+        group.get("api-keys") { request, context in
             let caller = try context.require(.admin)
-            let keys = try await switchboard.apiKeys(tenant: caller.tenantID)
-            return JSONCoding.response(.ok, APIKeyListDTO(apiKeys: keys.map { APIKeyDTO($0) }))
+            let page = try ListPage(try await switchboard.apiKeys(tenant: caller.tenantID), request: request) {
+                ListPage<APIKey>.key($0.createdAt, $0.id)
+            }
+            return JSONCoding.response(.ok, APIKeyListDTO(apiKeys: page.items.map { APIKeyDTO($0) }, nextCursor: page.nextCursor))
         }
         group.delete("api-keys/:id") { _, context in
             let caller = try context.require(.admin)
@@ -55,4 +57,6 @@ struct APIKeyRoutes {
 /// `GET /v1/api-keys`, oldest first, revoked keys included.
 struct APIKeyListDTO: Encodable {
     var apiKeys: [APIKeyDTO]
+    /// Pass as `cursor` for the next page; absent on the last one.
+    var nextCursor: String?
 }

@@ -1,3 +1,4 @@
+import Foundation
 import Hummingbird
 import SwitchboardCore
 
@@ -13,10 +14,12 @@ struct DeliveryRoutes {
             let attempts = try await switchboard.attempts(deliveryID: id, tenant: key.tenantID)
             return JSONCoding.response(.ok, DeliveryDTO(delivery, attempts: attempts))
         }
-        group.get("deliveries/:id/attempts") { _, context in
+        group.get("deliveries/:id/attempts") { request, context in
             let key = try context.require(.read)
-            let attempts = try await switchboard.attempts(deliveryID: try context.id, tenant: key.tenantID)
-            return JSONCoding.response(.ok, AttemptListDTO(attempts: attempts.map(AttemptDTO.init)))
+            let page = try ListPage(try await switchboard.attempts(deliveryID: try context.id, tenant: key.tenantID), request: request) {
+                String(format: "%09ld|", $0.number) + $0.id
+            }
+            return JSONCoding.response(.ok, AttemptListDTO(attempts: page.items.map(AttemptDTO.init), nextCursor: page.nextCursor))
         }
         group.post("deliveries/:id/retry") { _, context in
             let key = try context.require(.write)
@@ -29,4 +32,6 @@ struct DeliveryRoutes {
 /// `GET /v1/deliveries/{id}/attempts`, first attempt first.
 struct AttemptListDTO: Encodable {
     var attempts: [AttemptDTO]
+    /// Pass as `cursor` for the next page; absent on the last one.
+    var nextCursor: String?
 }

@@ -11,10 +11,12 @@ struct EndpointRoutes {
 
     func register(on group: RouterGroup<SwitchboardRequestContext>) {
         group.post("endpoints") { request, context in try await create(request, context) }
-        group.get("endpoints") { _, context in
+        group.get("endpoints") { request, context in
             let key = try context.require(.read)
-            let endpoints = try await switchboard.endpoints(tenant: key.tenantID)
-            return JSONCoding.response(.ok, EndpointListDTO(endpoints: endpoints.map { EndpointDTO($0) }))
+            let page = try ListPage(try await switchboard.endpoints(tenant: key.tenantID), request: request) {
+                ListPage<Endpoint>.key($0.createdAt, $0.id)
+            }
+            return JSONCoding.response(.ok, EndpointListDTO(endpoints: page.items.map { EndpointDTO($0) }, nextCursor: page.nextCursor))
         }
         group.get("endpoints/:id") { _, context in
             let key = try context.require(.read)
@@ -109,9 +111,11 @@ struct EndpointRoutes {
     }
 }
 
-/// `GET /v1/endpoints`.
+/// `GET /v1/endpoints` (and a source's destinations): a page, oldest first.
 struct EndpointListDTO: Encodable {
     var endpoints: [EndpointDTO]
+    /// Pass as `cursor` for the next page; absent on the last one.
+    var nextCursor: String?
 }
 
 /// `POST /v1/endpoints/{id}/recover`: how many failed deliveries were requeued, and which.

@@ -15,7 +15,9 @@ struct EventRoutes {
         group.get("events/:id") { _, context in
             let key = try context.require(.read)
             let detail = try await switchboard.eventDetail(id: try context.id, tenant: key.tenantID)
-            return JSONCoding.response(.ok, EventDetailDTO(detail))
+            // The payload goes out as stored, byte for byte, never through JSONValue and Double.
+            let payload = JSONValue.parse(detail.event.payload) == nil ? Data("null".utf8) : detail.event.payload
+            return JSONCoding.response(.ok, EventDetailDTO(detail), appending: ["payload": payload])
         }
         group.post("events/:id/replay") { request, context in
             let key = try context.require(.write)
@@ -35,13 +37,16 @@ struct EventRoutes {
         let key = try context.require(.write)
         let body = try await RequestBody.read(request, limit: switchboard.configuration.maxPayloadBytes)
         let eventType = try body.requiredString("event_type")
-        // Any JSON value is a payload, `null` included; only a missing field is an error.
-        guard let payload = body.fields["payload"] else { throw APIError.invalid("payload", "is required") }
-        let canonical = payload.canonicalData()
+        // Any JSON value is a payload, `null` included; only a missing field is an error. It is
+        // stored exactly as sent (numbers past 2^53 keep every digit); the idempotency hash is
+        // over a canonical form, so key order and whitespace do not matter there.
+        guard body.fields["payload"] != nil, let payload = try body.rawValue("payload") else {
+            throw APIError.invalid("payload", "is required")
+        }
         let result = try await switchboard.publish(PublishRequest(
-            tenantID: key.tenantID, eventType: eventType, payload: canonical,
+            tenantID: key.tenantID, eventType: eventType, payload: payload,
             idempotencyKey: request.headers[.idempotencyKey],
-            requestHash: PublishRequest.requestHash(scope: eventType, body: canonical)))
+            requestHash: PublishRequest.requestHash(scope: eventType, body: RawJSON.canonical(payload))))
         let headers: HTTPFields = result.isDuplicate ? [.idempotentReplayed: "true"] : [:]
         return JSONCoding.response(
             .accepted,
@@ -54,7 +59,15 @@ struct EventRoutes {
         let key = try context.require(.read)
         let query = request.uri.queryParameters
         let limit = try request.queryInt("limit", default: 50, range: 1...100)
-        let offset = try request.queryInt("offset", default: 0, range: 0...Int(Int32.max))
+        var offset = try request.queryInt("offset", default: 0, range: 0...Int(Int32.max))
+        if let cursor = query.get("cursor") {
+            guard query.get("offset") == nil else { throw APIError.invalid("cursor", "cannot be combined with offset") }
+            let position = try ListCursor.decode(cursor)
+            guard position.hasPrefix("offset:"), let value = Int(position.dropFirst(7)), (0...Int(Int32.max)).contains(value) else {
+                throw APIError.invalid("cursor", "is not a cursor this list returned")
+            }
+            offset = value
+        }
         var status: Event.Status?
         if let raw = query.get("status") {
             guard let parsed = Event.Status(rawValue: raw.uppercased()) else {
@@ -67,8 +80,8 @@ struct EventRoutes {
             throw APIError.invalid("event_type", "must be an event type name or a prefix.* wildcard")
         }
         let endpointID = query.get("endpoint_id")
-        if let endpointID, endpointID.isEmpty || endpointID.count > 64 {
-            throw APIError.invalid("endpoint_id", "must be an endpoint id (1–64 characters)")
+        if let endpointID, endpointID.isEmpty || endpointID.count > 160 {
+            throw APIError.invalid("endpoint_id", "must be an endpoint id (1–160 characters)")
         }
         let sourceID = query.get("source_id")
         if let sourceID, sourceID.isEmpty || sourceID.count > 64 {
@@ -77,7 +90,9 @@ struct EventRoutes {
         let page = try await switchboard.events(EventQuery(
             tenant: key.tenantID, limit: limit, offset: offset, endpointID: endpointID, sourceID: sourceID, status: status,
             eventType: eventType))
-        return JSONCoding.response(.ok, EventPageDTO(events: page.items.map(EventSummaryDTO.init), total: page.total, limit: limit, offset: offset))
+        let next = offset + page.items.count < page.total && !page.items.isEmpty ? ListCursor.encode("offset:\(offset + page.items.count)") : nil
+        return JSONCoding.response(
+            .ok, EventPageDTO(events: page.items.map(EventSummaryDTO.init), total: page.total, limit: limit, offset: offset, nextCursor: next))
     }
 }
 

@@ -12,10 +12,13 @@ struct SourceRoutes {
 
     func register(on group: RouterGroup<SwitchboardRequestContext>) {
         group.post("sources") { request, context in try await create(request, context) }
-        group.get("sources") { _, context in
+        group.get("sources") { request, context in
             let key = try context.require(.read)
-            let sources = try await switchboard.sources(tenant: key.tenantID)
-            return JSONCoding.response(.ok, SourceListDTO(sources: sources.map { SourceDTO($0, baseURL: baseURL) }))
+            let page = try ListPage(try await switchboard.sources(tenant: key.tenantID), request: request) {
+                ListPage<Source>.key($0.createdAt, $0.id)
+            }
+            return JSONCoding.response(
+                .ok, SourceListDTO(sources: page.items.map { SourceDTO($0, baseURL: baseURL) }, nextCursor: page.nextCursor))
         }
         group.get("sources/:id") { _, context in
             let key = try context.require(.read)
@@ -35,10 +38,12 @@ struct SourceRoutes {
                 id: try context.id, tenant: key.tenantID, newSecret: newSecret, grace: try body.int("grace_seconds").map(TimeInterval.init))
             return JSONCoding.response(.ok, SourceDTO(source, baseURL: baseURL, revealingSecret: newSecret == nil))
         }
-        group.get("sources/:id/destinations") { _, context in
+        group.get("sources/:id/destinations") { request, context in
             let key = try context.require(.read)
-            let endpoints = try await switchboard.destinations(ofSource: try context.id, tenant: key.tenantID)
-            return JSONCoding.response(.ok, EndpointListDTO(endpoints: endpoints.map { EndpointDTO($0) }))
+            let page = try ListPage(try await switchboard.destinations(ofSource: try context.id, tenant: key.tenantID), request: request) {
+                ListPage<Endpoint>.key($0.createdAt, $0.id)
+            }
+            return JSONCoding.response(.ok, EndpointListDTO(endpoints: page.items.map { EndpointDTO($0) }, nextCursor: page.nextCursor))
         }
         group.post("sources/:id/destinations") { request, context in
             let key = try context.require(.write)

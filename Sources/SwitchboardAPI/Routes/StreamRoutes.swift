@@ -14,9 +14,13 @@ import SwitchboardCore
 /// a final `stream.overflow` event and is disconnected, to reconnect and resync. The stream
 /// also ends when the client goes away, on graceful shutdown, and after `max_events`
 /// changes when that query parameter is given (for scripts that wait for the next change).
+/// It ends with a `stream.revoked` event once its API key is revoked (checked every
+/// ``APIOptions/streamKeyCheckInterval``). One key holds at most
+/// ``APIOptions/maxStreamsPerKey`` streams; one more is a 429.
 struct StreamRoutes {
     let switchboard: Switchboard
     let options: APIOptions
+    let slots: StreamSlots
 
     func register(on group: RouterGroup<SwitchboardRequestContext>) {
         group.get("stream") { request, context in
@@ -24,14 +28,25 @@ struct StreamRoutes {
             let maxEvents: Int? =
                 request.uri.queryParameters.get("max_events") == nil
                 ? nil : try request.queryInt("max_events", default: 1, range: 1...1_000_000)
+            guard let lease = slots.acquire(key.id) else {
+                throw APIError(
+                    status: .tooManyRequests, code: "rate_limited",
+                    message: "this API key already holds \(slots.limit) open streams; close one first")
+            }
             let session = StreamSession(
                 feed: switchboard.feed, tenant: key.tenantID, bufferSize: options.streamBufferSize,
                 keepAlive: options.streamKeepAliveInterval, maxDropped: options.streamMaxDroppedChanges, maxEvents: maxEvents,
-                baseURL: options.resolvedPublicBaseURL)
+                baseURL: options.resolvedPublicBaseURL, keyCheckInterval: options.streamKeyCheckInterval,
+                keyIsActive: { [switchboard] in (try? await switchboard.isActive(key)) ?? true })
             let headers: HTTPFields = [
                 .contentType: "text/event-stream; charset=utf-8", .cacheControl: "no-cache", .accelBuffering: "no",
             ]
-            return Response(status: .ok, headers: headers, body: ResponseBody { writer in try await session.run(writer: &writer) })
+            // The lease lives as long as the body closure: the slot comes back when the stream
+            // ends, and also when the response is dropped before its body was ever written.
+            return Response(status: .ok, headers: headers, body: ResponseBody { writer in
+                defer { withExtendedLifetime(lease) {} }
+                try await session.run(writer: &writer)
+            })
         }
     }
 }
@@ -46,10 +61,15 @@ struct StreamSession: Sendable {
     let maxEvents: Int?
     /// Base of the source ingest URLs in `source.updated` events.
     let baseURL: String
+    /// How often ``keyIsActive`` is asked.
+    let keyCheckInterval: Duration
+    /// Whether the stream's API key is still valid; a store failure counts as valid.
+    let keyIsActive: @Sendable () async -> Bool
 
     private enum Frame: Sendable {
         case change(Change)
         case keepAlive
+        case revoked
     }
 
     /// Changes lost between the feed subscription and the writer.
@@ -80,14 +100,30 @@ struct StreamSession: Sendable {
                         if case .dropped = continuation.yield(.keepAlive) { lost.add() }
                     }
                 }
+                group.addTask {
+                    while (try? await Task.sleep(for: keyCheckInterval)) != nil {
+                        guard await keyIsActive() else {
+                            // The buffer may be full; finishing after the yield ends the stream either way.
+                            continuation.yield(.revoked)
+                            continuation.finish()
+                            return
+                        }
+                    }
+                }
                 var sent = 0
                 for await frame in frames {
+                    if case .revoked = frame {
+                        try await writer.write(Self.event("stream.revoked", Data(#"{"reason":"api_key_revoked"}"#.utf8)))
+                        break
+                    }
                     let dropped = subscription.dropped + lost.value
                     if dropped > maxDropped {
                         try await writer.write(Self.event("stream.overflow", Data(#"{"dropped":\#(dropped)}"#.utf8)))
                         break
                     }
                     switch frame {
+                    case .revoked:
+                        break
                     case .keepAlive:
                         try await writer.write(ByteBuffer(string: ": keep-alive\n\n"))
                     case .change(let change):

@@ -25,4 +25,21 @@ enum JSONCoding {
         headers.append(contentsOf: extra)
         return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: encode(value))))
     }
+
+    /// A JSON response with `status` whose object also carries `raw` members: JSON texts
+    /// written as they are (stored payloads), after the encoded ones.
+    static func response(_ status: HTTPResponse.Status, _ value: some Encodable, appending raw: [String: Data]) -> Response {
+        var body = encode(value)
+        if body.last == UInt8(ascii: "}") {
+            body.removeLast()
+            for (key, json) in raw.sorted(by: { $0.key < $1.key }) {
+                if body.count > 1 { body.append(UInt8(ascii: ",")) }
+                body.append(encode(key))
+                body.append(UInt8(ascii: ":"))
+                body.append(json)
+            }
+            body.append(UInt8(ascii: "}"))
+        }
+        return Response(status: status, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: body)))
+    }
 }

@@ -8,18 +8,38 @@ import SwitchboardCore
 /// is a 422 naming the field and the type it must have.
 struct RequestBody {
     let fields: [String: JSONValue]
+    /// The body as sent.
+    var data = Data()
 
-    /// Reads and parses the body: 413 past `limit` bytes (enforced while reading), 400 when
-    /// it is not a JSON object. An empty body counts as `{}` when `allowEmpty`.
+    /// Reads and parses the body: 413 past `limit` bytes (enforced while reading), 415 unless
+    /// `Content-Type` is `application/json` (or `…+json`), 400 when it is not a JSON object.
+    /// An empty body counts as `{}` when `allowEmpty`, whatever its content type.
     static func read(_ request: Request, limit: Int, allowEmpty: Bool = false) async throws -> RequestBody {
         let buffer = try await request.body.collect(upTo: limit)
         let data = Data(buffer.readableBytesView)
         if allowEmpty, data.allSatisfy({ $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }) {
             return RequestBody(fields: [:])
         }
+        guard isJSON(request.headers[.contentType]) else { throw APIError.unsupportedMediaType }
         guard let value = JSONValue.parse(data) else { throw APIError.invalidJSON("the request body is not valid JSON") }
         guard case .object(let fields) = value else { throw APIError.invalidJSON("the request body must be a JSON object") }
-        return RequestBody(fields: fields)
+        return RequestBody(fields: fields, data: data)
+    }
+
+    /// Whether a `Content-Type` names JSON: `application/json` or a `+json` type, any parameters.
+    static func isJSON(_ contentType: String?) -> Bool {
+        guard let contentType else { return false }
+        let mediaType = contentType.split(separator: ";", maxSplits: 1).first.map(String.init)?
+            .trimmingCharacters(in: .whitespaces).lowercased() ?? ""
+        return mediaType == "application/json" || (mediaType.hasPrefix("application/") && mediaType.hasSuffix("+json"))
+    }
+
+    /// The bytes of the top-level member `key` exactly as sent (every digit of every number
+    /// kept), `nil` when absent; 400 when the body names it twice.
+    func rawValue(_ key: String) throws -> Data? {
+        let members = RawJSON.members(of: data)
+        guard !members.duplicates.contains(key) else { throw APIError.invalidJSON("the request body has more than one \(key) field") }
+        return members.ranges[key].map { Data(data[data.startIndex + $0.lowerBound..<data.startIndex + $0.upperBound]) }
     }
 
     /// The value of `key`, `nil` when absent or `null`.
@@ -48,7 +68,7 @@ struct RequestBody {
         case nil: return nil
         case .integer(let value)?: return Int(exactly: value) ?? Int.max
         case .number(let value)? where value.rounded() == value && abs(value) < 1e15: return Int(value)
-        case .number?: throw APIError.invalid(key, "must be an integer")
+        case .number?: throw APIError.invalid(key, "must be an integer between -2^53 and 2^53")
         case let other?: throw APIError.invalid(key, "must be an integer, not \(other.typeName)")
         }
     }

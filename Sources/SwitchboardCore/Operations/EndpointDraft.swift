@@ -33,7 +33,7 @@ public struct EndpointDraft: Sendable, Hashable {
 
     /// Throws a ``SwitchboardError`` naming the first invalid field.
     public func validate() throws(SwitchboardError) {
-        if let id { try EndpointValidation.id(id) }
+        if let id { try EndpointValidation.idShape(id) }
         try EndpointValidation.name(name)
         try EndpointValidation.url(url)
         try EndpointValidation.description(description)
@@ -46,10 +46,34 @@ public struct EndpointDraft: Sendable, Hashable {
 
 /// Field rules shared by creating and updating endpoints.
 public enum EndpointValidation {
-    public static func id(_ id: String) throws(SwitchboardError) {
-        let allowed = id.unicodeScalars.allSatisfy { $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || $0 == "_" || $0 == "-") }
-        guard id.hasPrefix("ep_"), id.count >= 4, id.count <= 64, allowed else {
-            throw .invalid("id", "must start with ep_ and be 4–64 letters, digits, '_' or '-'")
+    /// Most endpoints one tenant may have.
+    public static let maxEndpointsPerTenant = 1000
+    /// Most custom headers on one endpoint.
+    public static let maxHeaders = 32
+    /// Most `event_types` entries on one endpoint.
+    public static let maxEventTypes = 256
+
+    /// A client-chosen id: `ep_<tenant>.<name>`, the name 1–64 letters, digits, '_' or '-'.
+    ///
+    /// Ids are one namespace across tenants in the store, so a chosen id carries its tenant:
+    /// two tenants' ids can never collide, and generated ids (`ep_<ULID>`, no '.') never
+    /// collide with chosen ones. A 409 for a chosen id therefore only ever reveals an id of
+    /// the caller's own tenant.
+    public static func idShape(_ id: String) throws(SwitchboardError) {
+        let allowed = id.unicodeScalars.allSatisfy {
+            $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || $0 == "_" || $0 == "-" || $0 == ".")
+        }
+        guard id.hasPrefix("ep_"), id.count <= 140, allowed else {
+            throw .invalid("id", "a chosen id must be ep_<tenant>.<name>, the name 1–64 letters, digits, '_' or '-'")
+        }
+    }
+
+    public static func id(_ id: String, tenant: TenantID) throws(SwitchboardError) {
+        let prefix = "ep_\(tenant)."
+        let name = id.hasPrefix(prefix) ? id.dropFirst(prefix.count) : ""
+        let allowed = name.unicodeScalars.allSatisfy { $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || $0 == "_" || $0 == "-") }
+        guard !name.isEmpty, name.count <= 64, allowed else {
+            throw .invalid("id", "a chosen id must be \(prefix)<name>, the name 1–64 letters, digits, '_' or '-' (e.g. \(prefix)billing)")
         }
     }
 
@@ -73,13 +97,14 @@ public enum EndpointValidation {
     }
 
     public static func eventTypes(_ types: [String]) throws(SwitchboardError) {
-        guard types.count <= 256 else { throw .invalid("event_types", "at most 256 entries") }
+        guard types.count <= maxEventTypes else { throw .invalid("event_types", "at most \(maxEventTypes) entries") }
         for type in types where !EventTypeFilter.isValidPattern(type) {
             throw .invalid("event_types", "'\(type.prefix(64))' is not an event type name or a prefix.* wildcard")
         }
     }
 
     public static func headers(_ headers: [String: String]) throws(SwitchboardError) {
+        guard headers.count <= maxHeaders else { throw .invalid("headers", "at most \(maxHeaders) headers") }
         let reserved: Set<String> = ["webhook-id", "webhook-timestamp", "webhook-signature", "content-type", "content-length", "host", "authorization", "user-agent"]
         for (name, value) in headers {
             let token = !name.isEmpty && name.unicodeScalars.allSatisfy { $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || "-_".unicodeScalars.contains($0)) }

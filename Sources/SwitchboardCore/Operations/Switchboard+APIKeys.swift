@@ -22,6 +22,12 @@ extension Switchboard {
         return try await storeCall { try await store.apiKey(hash: APIKey.hash(presentedKey)) }
     }
 
+    /// Whether `key` still exists unrevoked (long-lived responses such as `/v1/stream` ask
+    /// this periodically).
+    public func isActive(_ key: APIKey) async throws(SwitchboardError) -> Bool {
+        try await storeCall { try await store.apiKey(hash: key.keyHash) }?.id == key.id
+    }
+
     public func apiKeys(tenant: TenantID?) async throws(SwitchboardError) -> [APIKey] {
         try await storeCall { try await store.apiKeys(tenant: tenant) }
     }

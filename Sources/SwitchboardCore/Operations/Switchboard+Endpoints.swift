@@ -5,8 +5,14 @@ extension Switchboard {
     /// secret is shown.
     public func createEndpoint(_ draft: EndpointDraft, tenant: TenantID) async throws(SwitchboardError) -> Endpoint {
         try draft.validate()
+        if let id = draft.id { try EndpointValidation.id(id, tenant: tenant) }
         try checkDestinationAllowed(draft.url)
         try await checkSourcesExist(draft.sourceIDs, tenant: tenant)
+        guard try await endpoints(tenant: tenant).count < EndpointValidation.maxEndpointsPerTenant else {
+            throw SwitchboardError(
+                .conflict, code: "endpoint_limit_reached",
+                message: "a tenant may have at most \(EndpointValidation.maxEndpointsPerTenant) endpoints; delete one first")
+        }
         let now = clock.now()
         let endpoint = Endpoint(
             id: draft.id ?? Identifier.make(.endpoint, at: now), tenantID: tenant, name: draft.name, url: draft.url,

@@ -23,14 +23,14 @@ extension Switchboard {
 
     /// The tenant's sources (every tenant's when `nil`), oldest first.
     public func sources(tenant: TenantID?) async throws(SwitchboardError) -> [Source] {
-        try await storeCall { try await store.sources(tenant: tenant) }
+        try await storeCall { try await store.sources(tenant: tenant) }.map(sourceRejections.overlay)
     }
 
     public func source(id: String, tenant: TenantID) async throws(SwitchboardError) -> Source {
         guard let source = try await storeCall({ try await store.source(id: id, tenant: tenant) }) else {
             throw .notFound("source", id: id)
         }
-        return source
+        return sourceRejections.overlay(source)
     }
 
     public func updateSource(id: String, tenant: TenantID, patch: SourcePatch) async throws(SwitchboardError) -> Source {
@@ -151,9 +151,32 @@ extension Switchboard {
                 sourceID: source.id, sourceHeaders: verified.forwardedHeaders))
     }
 
+    /// Counts a refused request in memory (written in batches) and answers 429 once the
+    /// source's refusals pass their bucket.
     private func reject(_ source: Source, reason: String) async throws(SwitchboardError) {
-        logger.notice("inbound request refused", metadata: ["source": "\(source.id)", "reason": "\(reason)"])
-        let updated = try await storeCall { try await store.recordSourceRejection(id: source.id, reason: reason, at: clock.now()) }
-        if let updated { feed.publish(.sourceChanged(updated)) }
+        logger.debug("inbound request refused", metadata: ["source": "\(source.id)", "reason": "\(reason)"])
+        let outcome = sourceRejections.record(sourceID: source.id, reason: reason, at: clock.now())
+        if outcome.shouldFlush { await flushSourceRejections() }
+        guard outcome.decision.allowed else {
+            throw SwitchboardError(
+                .rateLimited(outcome.decision), code: "rate_limited",
+                message: "too many refused requests for this source")
+        }
+    }
+
+    /// Writes the refused requests counted since the last call in one store call and
+    /// announces the sources it changed. On a store failure the counts are kept for the next call.
+    public func flushSourceRejections() async {
+        let tallies = sourceRejections.drain()
+        guard !tallies.isEmpty else { return }
+        do {
+            let updated = try await store.recordSourceRejections(tallies)
+            for source in updated { feed.publish(.sourceChanged(source)) }
+            logger.notice(
+                "inbound requests refused", metadata: ["sources": "\(tallies.count)", "refused": "\(tallies.reduce(0) { $0 + $1.count })"])
+        } catch {
+            sourceRejections.restore(tallies)
+            logger.error("writing refused inbound requests failed; keeping the counts", metadata: ["error_type": "\(type(of: error))"])
+        }
     }
 }

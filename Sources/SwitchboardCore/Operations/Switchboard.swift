@@ -15,13 +15,17 @@ public final class Switchboard: Sendable {
     public let health: EndpointHealthBoard
     let logger: Logger
     let wakeSignal: WakeSignal
+    /// Refused inbound requests counted in memory and written in batches, limited per source.
+    public let sourceRejections: SourceRejectionLedger
     private let publisher: GroupCommitter<PublishRequest, InsertOutcome>
 
     public init(
         store: any Store, configuration: DispatcherConfiguration = DispatcherConfiguration(),
-        clock: any WallClock = SystemWallClock(), feed: ChangeFeed = ChangeFeed(), logger: Logger
+        clock: any WallClock = SystemWallClock(), feed: ChangeFeed = ChangeFeed(), logger: Logger,
+        sourceRejections: SourceRejectionLedger? = nil
     ) {
         self.store = store
+        self.sourceRejections = sourceRejections ?? SourceRejectionLedger(clock: clock)
         self.configuration = configuration
         self.clock = clock
         self.feed = feed

@@ -17,6 +17,9 @@ public struct SwitchboardError: Error, Sendable, Hashable, CustomStringConvertib
         case tooLarge
         /// The store cannot be used right now (503).
         case unavailable
+        /// Too many requests of this kind; the decision carries the `Retry-After` and
+        /// `RateLimit-*` figures (429).
+        case rateLimited(RateLimiter.Decision)
     }
 
     public let kind: Kind

@@ -57,6 +57,9 @@ public protocol Store: Sendable {
     func deleteSource(id: String, tenant: TenantID) async throws -> Bool
     /// Counts a refused inbound request and keeps its reason; returns the source as stored.
     func recordSourceRejection(id: String, reason: String, at date: Date) async throws -> Source?
+    /// Counts many refused inbound requests in one write: each tally adds its count to its
+    /// source and keeps its latest reason. Returns the sources as stored; absent ones are left out.
+    func recordSourceRejections(_ tallies: [SourceRejectionTally]) async throws -> [Source]
 
     // MARK: Publishing
 

@@ -24,6 +24,28 @@ struct AppSettings: Sendable {
     /// `secrets.master_key_file`: the master key file chosen by the operator; `nil` for
     /// `<data dir>/master.key`, created on first start.
     var masterKeyFile: String?
+    /// `api.*`: rate limits, connection timeouts and stream caps of the HTTP API.
+    var api = APILimitSettings()
+
+    /// The `api.*` keys, each documented in `config/switchboard.yaml`.
+    struct APILimitSettings: Sendable {
+        /// `api.rate_limit_per_second` (default 100; 0 = off): writes per API key per second.
+        var writesPerSecond: Double = 100
+        /// `api.rate_limit_burst` (default 200): writes per API key at once.
+        var writeBurst = 200
+        /// `api.auth_failures_per_second` (default 1; 0 = off): failed authentications per client address.
+        var authFailuresPerSecond: Double = 1
+        /// `api.auth_failure_burst` (default 20).
+        var authFailureBurst = 20
+        /// `api.idle_timeout_seconds` (default 30): idle or stalled connections are closed.
+        var idleTimeout: Double = 30
+        /// `api.request_timeout_seconds` (default 60): most time from a request head to its body's end.
+        var requestTimeout: Double = 60
+        /// `api.max_header_bytes` (default 32768): larger request heads get 431.
+        var maxHeaderBytes = 32 * 1024
+        /// `api.max_streams_per_key` (default 4): open /v1/stream responses per API key.
+        var maxStreamsPerKey = 4
+    }
 
     var databasePath: String { (dataDirectory as NSString).appendingPathComponent("switchboard.sqlite") }
     /// The key file in use when the key does not come from `SWITCHBOARD_MASTER_KEY`.
@@ -126,6 +148,17 @@ struct AppSettings: Sendable {
         retention = RetentionConfiguration(
             days: retentionDays, interval: try Self.positive(config, "retention.interval_seconds", 3600),
             batchSize: Int(try Self.positive(config, "retention.batch_size", 500)))
+        api.writesPerSecond = config.double(forKey: "api.rate_limit_per_second", default: api.writesPerSecond)
+        api.authFailuresPerSecond = config.double(forKey: "api.auth_failures_per_second", default: api.authFailuresPerSecond)
+        guard api.writesPerSecond >= 0, api.authFailuresPerSecond >= 0 else {
+            throw SettingsError("api.rate_limit_per_second and api.auth_failures_per_second must be 0 (off) or more")
+        }
+        api.writeBurst = Int(try Self.positive(config, "api.rate_limit_burst", Double(api.writeBurst)))
+        api.authFailureBurst = Int(try Self.positive(config, "api.auth_failure_burst", Double(api.authFailureBurst)))
+        api.idleTimeout = try Self.positive(config, "api.idle_timeout_seconds", api.idleTimeout)
+        api.requestTimeout = try Self.positive(config, "api.request_timeout_seconds", api.requestTimeout)
+        api.maxHeaderBytes = Int(try Self.positive(config, "api.max_header_bytes", Double(api.maxHeaderBytes)))
+        api.maxStreamsPerKey = Int(try Self.positive(config, "api.max_streams_per_key", Double(api.maxStreamsPerKey)))
     }
 
     private static func positive(_ config: ConfigReader, _ key: String, _ fallback: Double) throws -> Double {

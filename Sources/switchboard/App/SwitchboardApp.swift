@@ -32,7 +32,12 @@ struct SwitchboardApp: Sendable {
 
     static func build(settings: AppSettings, role: Role = .dispatcher, logger: Logger) throws -> SwitchboardApp {
         let options = APIOptions(
-            host: settings.host, port: settings.port, publicBaseURL: settings.publicBaseURL, telemetry: Telemetry.bootstrap())
+            host: settings.host, port: settings.port, publicBaseURL: settings.publicBaseURL, telemetry: Telemetry.bootstrap(),
+            maxStreamsPerKey: settings.api.maxStreamsPerKey,
+            writeRateLimitPerSecond: settings.api.writesPerSecond, writeRateLimitBurst: settings.api.writeBurst,
+            authFailureRateLimitPerSecond: settings.api.authFailuresPerSecond, authFailureBurst: settings.api.authFailureBurst,
+            idleTimeout: .milliseconds(Int64(settings.api.idleTimeout * 1000)),
+            requestTimeout: .milliseconds(Int64(settings.api.requestTimeout * 1000)), maxHeaderBytes: settings.api.maxHeaderBytes)
         try DataDirectory.prepare(settings.dataDirectory, logger: logger)
         var lock: DispatchLock?
         if role == .dispatcher {

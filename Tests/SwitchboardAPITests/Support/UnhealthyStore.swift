@@ -35,6 +35,9 @@ struct UnhealthyStore: Store {
     func recordSourceRejection(id: String, reason: String, at date: Date) async throws -> Source? {
         try await base.recordSourceRejection(id: id, reason: reason, at: date)
     }
+    func recordSourceRejections(_ tallies: [SourceRejectionTally]) async throws -> [Source] {
+        try await base.recordSourceRejections(tallies)
+    }
     func purgeExpiredEvents(_ request: PurgeRequest) async throws -> PurgeResult { try await base.purgeExpiredEvents(request) }
     func insertEvents(_ batch: [NewEvent]) async throws -> [InsertOutcome] { try await base.insertEvents(batch) }
     func event(id: String, tenant: TenantID) async throws -> Event? { try await base.event(id: id, tenant: tenant) }

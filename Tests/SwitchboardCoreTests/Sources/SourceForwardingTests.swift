@@ -81,7 +81,8 @@ struct SourceForwardingTests {
             let stored = try await harness.switchboard.source(id: source.id, tenant: .defaultTenant)
             #expect(stored.rejectedCount == 1)
             #expect(stored.lastRejectionReason == "signature does not match (wrong secret or altered body)")
-            // The refusal was announced before `ingest` threw, so it is already buffered.
+            // Refusals are written (and announced) in batches; flush the pending one now.
+            await harness.switchboard.flushSourceRejections()
             var changes = subscription.changes.makeAsyncIterator()
             guard case .sourceChanged(let announced)? = await changes.next() else {
                 Issue.record("expected a sourceChanged announcement first")
