@@ -95,6 +95,7 @@ paths:
         - $ref: '#/components/parameters/Limit'
         - $ref: '#/components/parameters/Cursor'
       responses:
+        '422': { $ref: '#/components/responses/Unprocessable' }
         '429': { $ref: '#/components/responses/TooManyRequests' }
         '200':
           description: The endpoints, without secrets.
@@ -594,6 +595,7 @@ paths:
         - $ref: '#/components/parameters/Limit'
         - $ref: '#/components/parameters/Cursor'
       responses:
+        '422': { $ref: '#/components/responses/Unprocessable' }
         '429': { $ref: '#/components/responses/TooManyRequests' }
         '200':
           description: The sources, without secrets.
@@ -715,6 +717,7 @@ paths:
         - $ref: '#/components/parameters/Limit'
         - $ref: '#/components/parameters/Cursor'
       responses:
+        '422': { $ref: '#/components/responses/Unprocessable' }
         '429': { $ref: '#/components/responses/TooManyRequests' }
         '200':
           description: The destinations, without secrets.
@@ -953,6 +956,7 @@ paths:
         - $ref: '#/components/parameters/Limit'
         - $ref: '#/components/parameters/Cursor'
       responses:
+        '422': { $ref: '#/components/responses/Unprocessable' }
         '429': { $ref: '#/components/responses/TooManyRequests' }
         '200':
           description: The keys, never their secret or hash.
@@ -1146,7 +1150,7 @@ components:
         application/json:
           schema: { $ref: '#/components/schemas/Error' }
     UnsupportedMediaType:
-      description: The body is not sent as `Content-Type: application/json` (`unsupported_media_type`).
+      description: 'The body is not sent as `Content-Type: application/json` (`unsupported_media_type`).'
       content:
         application/json:
           schema: { $ref: '#/components/schemas/Error' }
