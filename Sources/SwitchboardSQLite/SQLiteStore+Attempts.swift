@@ -27,6 +27,9 @@ extension SQLiteStore {
         return try await write { db in
             var recording = AttemptRecording()
             var touchedEvents: [String] = []
+            // The health change last applied per endpoint in this batch: a success after a success
+            // (or a failure after a failure) changes nothing, so its UPDATE is skipped.
+            var lastHealthChange: [String: HealthChangeKind] = [:]
             let current = try db.cachedStatement(
                 sql: """
                     SELECT d.lease_token, d.state, e.enabled,
@@ -55,7 +58,11 @@ extension SQLiteStore {
                     continue
                 }
                 try Self.insertAttempt(db, attempt)
-                touchedEvents += try Self.apply(record.endpointChange, endpointID: attempt.endpointID, db)
+                let kind = HealthChangeKind(record.endpointChange)
+                if kind == .disable || lastHealthChange[attempt.endpointID] != kind {
+                    touchedEvents += try Self.apply(record.endpointChange, endpointID: attempt.endpointID, db)
+                    lastHealthChange[attempt.endpointID] = kind
+                }
                 if let until = record.throttleEndpointUntil {
                     try db.cachedStatement(
                         sql: "UPDATE endpoints SET throttled_until = MAX(COALESCE(throttled_until, 0), ?) WHERE id = ?"
@@ -85,6 +92,18 @@ extension SQLiteStore {
                     """)
             for item in releases {
                 try release.execute(arguments: [date.unixSeconds, item.deliveryID, item.leaseToken])
+            }
+        }
+    }
+
+    private enum HealthChangeKind {
+        case succeeded, failed, disable
+
+        init(_ change: EndpointHealthChange) {
+            switch change {
+            case .succeeded: self = .succeeded
+            case .failed: self = .failed
+            case .disable: self = .disable
             }
         }
     }

@@ -15,19 +15,16 @@ extension SQLiteStore {
     public func claimDueDeliveries(_ request: ClaimRequest) async throws -> [DeliveryJob] {
         guard request.limit > 0, request.perEndpointLimit > 0 else { return [] }
         let now = request.now.unixSeconds
-        let excluded = Array(request.excludedEndpointIDs)
+        let excluded = JSONText.array(request.excludedEndpointIDs.sorted())
         return try await write { db in
-            let expired = try Row.fetchAll(
-                db, sql: Self.expiredLeasesSQL(excluding: excluded.count), arguments: [now] + StatementArguments(excluded))
-            var waitingArguments: StatementArguments = [now, request.perEndpointLimit]
-            waitingArguments += StatementArguments(excluded)
-            waitingArguments += [request.limit + expired.count]
-            let waiting = try Row.fetchAll(db, sql: Self.waitingSQL(excluding: excluded.count), arguments: waitingArguments)
+            let expired = try Row.fetchAll(db.cachedStatement(sql: Self.expiredLeasesSQL), arguments: [now, excluded])
+            let waiting = try Row.fetchAll(
+                db.cachedStatement(sql: Self.waitingSQL), arguments: [now, request.perEndpointLimit, excluded, request.limit + expired.count])
             let chosen = Self.choose(expired + waiting, limit: request.limit, perEndpoint: request.perEndpointLimit)
             guard !chosen.isEmpty else { return [] }
 
             let lease = request.now.addingTimeInterval(request.leaseDuration)
-            let token = Int64.random(in: 1...Int64.max)
+            let token = Int64(bitPattern: RandomBytes.uint64() >> 1) | 1
             let claim = try db.cachedStatement(
                 sql: "UPDATE deliveries SET state = 'in_flight', lease_expires_at = ?, lease_token = ?, updated_at = ? WHERE seq = ?")
             var deliveries: [Delivery] = []
@@ -52,61 +49,49 @@ extension SQLiteStore {
     }
 
     /// In-flight deliveries of enabled endpoints whose lease expired. Arguments: now, then the
-    /// excluded endpoint ids.
-    static func expiredLeasesSQL(excluding count: Int) -> String {
-        """
+    /// excluded endpoint ids as a JSON array.
+    static let expiredLeasesSQL = """
         SELECT d.* FROM deliveries d JOIN endpoints e ON e.id = d.endpoint_id
         WHERE d.state = 'in_flight' AND d.lease_expires_at <= ?1 AND e.enabled = 1
-        AND (e.throttled_until IS NULL OR e.throttled_until <= ?1) \(exclusion(count))
+        AND (e.throttled_until IS NULL OR e.throttled_until <= ?1) AND e.id NOT IN (SELECT value FROM json_each(?2))
         """
-    }
 
     /// Each enabled endpoint's first waiting deliveries due by now, soonest first. Arguments:
-    /// now, the per-endpoint limit, the excluded endpoint ids, the overall limit.
-    static func waitingSQL(excluding count: Int) -> String {
-        """
+    /// now, the per-endpoint limit, the excluded endpoint ids as a JSON array, the overall limit.
+    static let waitingSQL = """
         SELECT d.* FROM endpoints e CROSS JOIN deliveries d
         WHERE d.seq IN (
             SELECT w.seq FROM deliveries w
             WHERE w.endpoint_id = e.id AND w.state IN ('pending', 'scheduled') AND w.next_attempt_at <= ?1
             ORDER BY w.next_attempt_at, w.seq LIMIT ?2)
-        AND e.enabled = 1 AND (e.throttled_until IS NULL OR e.throttled_until <= ?1) \(exclusion(count))
-        ORDER BY d.next_attempt_at, d.seq LIMIT ?
+        AND e.enabled = 1 AND (e.throttled_until IS NULL OR e.throttled_until <= ?1)
+        AND e.id NOT IN (SELECT value FROM json_each(?3))
+        ORDER BY d.next_attempt_at, d.seq LIMIT ?4
         """
-    }
-
-    private static func exclusion(_ count: Int) -> String {
-        count == 0 ? "" : "AND e.id NOT IN (\(Array(repeating: "?", count: count).joined(separator: ",")))"
-    }
 
     /// Candidates soonest due first, at most `perEndpoint` per endpoint and `limit` in all.
     private static func choose(_ candidates: [Row], limit: Int, perEndpoint: Int) -> [Row] {
-        let ordered = candidates.sorted { lhs, rhs in
-            let left = lhs["next_attempt_at"] as Double? ?? -.infinity
-            let right = rhs["next_attempt_at"] as Double? ?? -.infinity
-            return left != right ? left < right : (lhs["seq"] as Int64) < (rhs["seq"] as Int64)
+        let keyed = candidates.map { row in
+            (row: row, due: row["next_attempt_at"] as Double? ?? -.infinity, seq: row["seq"] as Int64, endpointID: row["endpoint_id"] as String)
         }
+        let ordered = keyed.sorted { $0.due != $1.due ? $0.due < $1.due : $0.seq < $1.seq }
         var perEndpointCount: [String: Int] = [:]
         var chosen: [Row] = []
-        for row in ordered where chosen.count < limit {
-            let endpointID: String = row["endpoint_id"]
-            guard perEndpointCount[endpointID, default: 0] < perEndpoint else { continue }
-            perEndpointCount[endpointID, default: 0] += 1
-            chosen.append(row)
+        for candidate in ordered where chosen.count < limit {
+            guard perEndpointCount[candidate.endpointID, default: 0] < perEndpoint else { continue }
+            perEndpointCount[candidate.endpointID, default: 0] += 1
+            chosen.append(candidate.row)
         }
         return chosen
     }
 
-    /// Rows of `table` whose `id` is in `ids`, decoded and keyed by id, in one query per 500 ids.
+    /// Rows of `table` whose `id` is in `ids`, decoded and keyed by id, in one query.
     static func fetchByID<T>(_ db: Database, table: String, ids: Set<String>, _ decode: (Row) throws -> T) throws -> [String: T] {
+        guard !ids.isEmpty else { return [:] }
         var result: [String: T] = [:]
-        let all = Array(ids)
-        for start in stride(from: 0, to: all.count, by: 500) {
-            let chunk = Array(all[start..<min(start + 500, all.count)])
-            let placeholders = chunk.map { _ in "?" }.joined(separator: ",")
-            for row in try Row.fetchAll(db, sql: "SELECT * FROM \(table) WHERE id IN (\(placeholders))", arguments: StatementArguments(chunk)) {
-                result[row["id"]] = try decode(row)
-            }
+        let statement = try db.cachedStatement(sql: "SELECT * FROM \(table) WHERE id IN (SELECT value FROM json_each(?))")
+        for row in try Row.fetchAll(statement, arguments: [JSONText.array(Array(ids))]) {
+            result[row["id"]] = try decode(row)
         }
         return result
     }

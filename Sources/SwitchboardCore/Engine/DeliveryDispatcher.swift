@@ -170,7 +170,7 @@ public final class DeliveryDispatcher: Service, Sendable {
         }
         let finishedAt = clock.now()
         let outcome = Self.outcome(of: response, now: finishedAt)
-        let action = machine.finishAttempt(outcome, now: finishedAt, unit: Double.random(in: 0..<1))
+        let action = machine.finishAttempt(outcome, now: finishedAt, unit: RandomBytes.unitInterval())
         var nextAttemptAt: Date?
         var endpointChange: EndpointHealthChange
         switch action {

@@ -1,3 +1,4 @@
+import DequeModule
 import Foundation
 import Synchronization
 
@@ -21,7 +22,7 @@ final class InFlightLedger: Sendable {
     private struct EndpointSlots {
         var running = 0
         var limit = 1
-        var waiting: [DeliveryJob] = []
+        var waiting = Deque<DeliveryJob>()
         /// Smoothed attempt duration, seconds; `nil` before the first attempt.
         var typicalDuration: TimeInterval?
         /// One delivery at a time until an attempt succeeds, after a throttle.
@@ -74,24 +75,35 @@ final class InFlightLedger: Sendable {
             var start: [DeliveryJob] = []
             var release: [DeliveryJob] = []
             for job in jobs {
-                let endpointID = job.endpoint.id
-                var slots = state.endpoints[endpointID] ?? EndpointSlots()
-                slots.limit = max(1, job.endpoint.maxConcurrency)
-                slots.rateLimit = job.endpoint.rateLimitPerSecond
-                if slots.running < slots.runLimit, slots.waiting.isEmpty {
-                    slots.running += 1
+                // Mutated in place: a copy out of the dictionary would copy the waiting queue.
+                let verdict = Self.admit(job, into: &state.endpoints[job.endpoint.id, default: EndpointSlots()])
+                switch verdict {
+                case .start:
                     state.running += 1
                     start.append(job)
-                } else if slots.held < slots.depth {
-                    slots.waiting.append(job)
+                case .wait:
                     state.waiting += 1
-                } else {
+                case .release:
                     release.append(job)
                 }
-                state.endpoints[endpointID] = slots
             }
             return (start, release)
         }
+    }
+
+    private enum Admission { case start, wait, release }
+
+    private static func admit(_ job: DeliveryJob, into slots: inout EndpointSlots) -> Admission {
+        slots.limit = max(1, job.endpoint.maxConcurrency)
+        slots.rateLimit = job.endpoint.rateLimitPerSecond
+        if slots.running < slots.runLimit, slots.waiting.isEmpty {
+            slots.running += 1
+            return .start
+        } else if slots.held < slots.depth {
+            slots.waiting.append(job)
+            return .wait
+        }
+        return .release
     }
 
     /// Marks a running job of `endpointID` finished.
@@ -105,43 +117,45 @@ final class InFlightLedger: Sendable {
         endpointID: String, _ finished: Finished?, takeNext: Bool, isStartable: (DeliveryJob) -> Bool
     ) -> (next: DeliveryJob?, release: [DeliveryJob], wantsMore: Bool) {
         state.withLock { state in
-            guard var slots = state.endpoints[endpointID] else { return (nil, [], false) }
-            if let finished {
-                slots.typicalDuration = slots.typicalDuration.map { $0 * 0.7 + finished.duration * 0.3 } ?? finished.duration
-                if finished.throttled { slots.probing = true } else if finished.succeeded { slots.probing = false }
-            }
-            var release: [DeliveryJob] = []
-            if !takeNext {
-                release = slots.waiting
-                slots.waiting = []
-            } else {
-                // `running` still counts the finishing job, whose slot the next one takes.
-                let keep = max(0, slots.depth - slots.running + 1)
-                if slots.waiting.count > keep {
-                    release = Array(slots.waiting[keep...])
-                    slots.waiting.removeLast(slots.waiting.count - keep)
-                }
-            }
-            var next: DeliveryJob?
-            if slots.running <= slots.runLimit {
-                while !slots.waiting.isEmpty {
-                    let candidate = slots.waiting.removeFirst()
-                    if isStartable(candidate) {
-                        next = candidate
-                        break
-                    }
-                    release.append(candidate)
-                }
-            }
-            state.waiting -= release.count + (next == nil ? 0 : 1)
-            if next == nil {
-                slots.running -= 1
-                state.running -= 1
-            }
-            state.endpoints[endpointID] = slots  // kept when idle: its typical duration sizes the next claim
-            // Refill before the endpoint's queue runs dry, so its slots never wait for a claim.
-            let wantsMore = takeNext && !slots.probing && slots.waiting.count * 2 <= slots.depth - slots.runLimit
-            return (next, release, wantsMore)
+            guard state.endpoints[endpointID] != nil else { return (nil, [], false) }
+            // Mutated in place (kept when idle: its typical duration sizes the next claim).
+            let step = Self.finish(&state.endpoints[endpointID]!, finished, takeNext: takeNext, isStartable: isStartable)
+            state.waiting -= step.release.count + (step.next == nil ? 0 : 1)
+            if step.next == nil { state.running -= 1 }
+            return step
         }
+    }
+
+    private static func finish(
+        _ slots: inout EndpointSlots, _ finished: Finished?, takeNext: Bool, isStartable: (DeliveryJob) -> Bool
+    ) -> (next: DeliveryJob?, release: [DeliveryJob], wantsMore: Bool) {
+        if let finished {
+            slots.typicalDuration = slots.typicalDuration.map { $0 * 0.7 + finished.duration * 0.3 } ?? finished.duration
+            if finished.throttled { slots.probing = true } else if finished.succeeded { slots.probing = false }
+        }
+        var release: [DeliveryJob] = []
+        if !takeNext {
+            release = Array(slots.waiting)
+            slots.waiting.removeAll()
+        } else {
+            // `running` still counts the finishing job, whose slot the next one takes.
+            let keep = max(0, slots.depth - slots.running + 1)
+            while slots.waiting.count > keep, let last = slots.waiting.popLast() { release.append(last) }
+            release.reverse()
+        }
+        var next: DeliveryJob?
+        if slots.running <= slots.runLimit {
+            while let candidate = slots.waiting.popFirst() {
+                if isStartable(candidate) {
+                    next = candidate
+                    break
+                }
+                release.append(candidate)
+            }
+        }
+        if next == nil { slots.running -= 1 }
+        // Refill before the endpoint's queue runs dry, so its slots never wait for a claim.
+        let wantsMore = takeNext && !slots.probing && slots.waiting.count * 2 <= slots.depth - slots.runLimit
+        return (next, release, wantsMore)
     }
 }

@@ -21,19 +21,18 @@ public struct WebhookMessage: Sendable, Hashable {
 
     /// The body `{"id","type","timestamp","data"}` for `event`; `data` is the stored payload, byte for byte.
     public static func body(for event: Event) -> Data {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.withoutEscapingSlashes]
-        func json(_ string: String) -> Data { (try? encoder.encode(string)) ?? Data("\"\"".utf8) }
-        var body = Data("{\"id\":".utf8)
-        body.append(json(event.id))
-        body.append(Data(",\"type\":".utf8))
-        body.append(json(event.eventType))
-        body.append(Data(",\"timestamp\":".utf8))
-        body.append(json(Timestamp.string(event.createdAt)))
-        body.append(Data(",\"data\":".utf8))
-        body.append(event.payload.isEmpty ? Data("null".utf8) : event.payload)
-        body.append(Data("}".utf8))
-        return body
+        var body: [UInt8] = []
+        body.reserveCapacity(event.payload.count + event.id.utf8.count + event.eventType.utf8.count + 80)
+        body.append(contentsOf: "{\"id\":".utf8)
+        JSONText.appendString(event.id, to: &body)
+        body.append(contentsOf: ",\"type\":".utf8)
+        JSONText.appendString(event.eventType, to: &body)
+        body.append(contentsOf: ",\"timestamp\":".utf8)
+        JSONText.appendString(Timestamp.string(event.createdAt), to: &body)
+        body.append(contentsOf: ",\"data\":".utf8)
+        if event.payload.isEmpty { body.append(contentsOf: "null".utf8) } else { body.append(contentsOf: event.payload) }
+        body.append(UInt8(ascii: "}"))
+        return Data(body)
     }
 
     /// The message for an attempt at `now` to `endpoint`.

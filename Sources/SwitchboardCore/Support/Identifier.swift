@@ -24,25 +24,18 @@ public enum Identifier {
 
     /// A 26-character ULID for `date`.
     public static func ulid(at date: Date) -> String {
-        var generator = SystemRandomNumberGenerator()
-        let millis = UInt64(max(0, date.timeIntervalSince1970 * 1000))
-        var bytes = [UInt8](repeating: 0, count: 16)
-        for index in 0..<6 { bytes[index] = UInt8(truncatingIfNeeded: millis >> (8 * (5 - index))) }
-        for index in 6..<16 { bytes[index] = generator.next() }
-        return encodeCrockford(bytes)
-    }
-
-    private static func encodeCrockford(_ bytes: [UInt8]) -> String {
-        // 128 bits → 26 characters of 5 bits, the first one carrying only 3 bits.
-        var high = UInt64(0), low = UInt64(0)
-        for index in 0..<8 { high = high << 8 | UInt64(bytes[index]) }
-        for index in 8..<16 { low = low << 8 | UInt64(bytes[index]) }
-        var output = [UInt8](repeating: 0, count: 26)
-        for position in (0..<26).reversed() {
-            output[position] = alphabet[Int(low & 0x1F)]
-            low = (low >> 5) | ((high & 0x1F) << 59)
-            high >>= 5
+        let millis = UInt64(max(0, date.timeIntervalSince1970 * 1000)) & 0xFFFF_FFFF_FFFF
+        // 128 bits: 48 of milliseconds, then 80 random; 26 characters of 5 bits, the first
+        // one carrying only 3 bits.
+        var high = millis << 16 | UInt64(RandomBytes.uint16())
+        var low = RandomBytes.uint64()
+        return String(unsafeUninitializedCapacity: 26) { output in
+            for position in (0..<26).reversed() {
+                output[position] = alphabet[Int(low & 0x1F)]
+                low = (low >> 5) | ((high & 0x1F) << 59)
+                high >>= 5
+            }
+            return 26
         }
-        return String(decoding: output, as: UTF8.self)
     }
 }

@@ -9,6 +9,8 @@ import SwitchboardCore
 enum Rows {
     // MARK: JSON columns
 
+    static func json(_ value: [String: String]) -> String { JSONText.object(value) }
+
     static func json<T: Encodable>(_ value: T) -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
@@ -16,7 +18,10 @@ enum Rows {
     }
 
     static func decode<T: Decodable>(_ type: T.Type, _ text: String, default fallback: T) -> T {
-        (try? JSONDecoder().decode(T.self, from: Data(text.utf8))) ?? fallback
+        // Most rows hold an empty list or map; that needs no decoder.
+        if text == "{}", let empty = [String: String]() as? T { return empty }
+        if text == "[]", let empty = [String]() as? T { return empty }
+        return (try? JSONDecoder().decode(T.self, from: Data(text.utf8))) ?? fallback
     }
 
     // MARK: Endpoints
