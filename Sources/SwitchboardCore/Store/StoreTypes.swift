@@ -87,16 +87,28 @@ public struct ClaimRequest: Sendable, Hashable {
 }
 
 /// A claimed delivery with what is needed to send it.
-public struct DeliveryJob: Sendable, Hashable {
+///
+/// A class, not a struct: a job is handed from the claim to the ledger, a slot and the recorder,
+/// and copying a delivery, an event and an endpoint by value retained each of their strings at
+/// every hand-off. It is immutable, so sharing it is safe.
+public final class DeliveryJob: Sendable, Hashable {
     /// The delivery as claimed (state `in_flight`).
-    public var delivery: Delivery
-    public var event: Event
-    public var endpoint: Endpoint
+    public let delivery: Delivery
+    public let event: Event
+    public let endpoint: Endpoint
 
     public init(delivery: Delivery, event: Event, endpoint: Endpoint) {
         self.delivery = delivery
         self.event = event
         self.endpoint = endpoint
+    }
+
+    public static func == (lhs: DeliveryJob, rhs: DeliveryJob) -> Bool {
+        lhs.delivery == rhs.delivery && lhs.event == rhs.event && lhs.endpoint == rhs.endpoint
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(delivery)
     }
 }
 
