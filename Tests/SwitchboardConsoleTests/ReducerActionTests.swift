@@ -165,13 +165,13 @@ import Testing
 
     @Test func readOnlyHidesTheActionHints() {
         let state = Fixtures.state(readOnly: true)
-        let labels = KeyHints.footer(for: state).map(\.label)
+        let labels = KeyBindings.footer(for: state).map(\.label)
         #expect(!labels.contains("replay"))
-        let help = KeyHints.help(for: state).flatMap(\.hints).map(\.key)
+        let help = KeyBindings.help(for: state).flatMap(\.hints).map(\.key)
         #expect(!help.contains("r"))
         var writable = Fixtures.state()
         Fixtures.press([.character("1")], &writable)
-        #expect(KeyHints.footer(for: writable).map(\.key).contains("R"))
+        #expect(KeyBindings.footer(for: writable).map(\.key).contains("R"))
     }
 
     @Test func resultsShowAsFlashMessages() {

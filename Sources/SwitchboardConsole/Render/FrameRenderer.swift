@@ -28,7 +28,7 @@ struct FrameRenderer {
         drawHeader(screen.header, in: layout.header)
         drawFooter(screen.footer, in: layout.footer)
         switch screen.overlay {
-        case .help(let title, let sections): drawHelp(title: title, sections: sections)
+        case .help(let title, let sections, let scroll): drawHelp(title: title, sections: sections, scroll: scroll)
         case .dialog(let dialog): drawDialog(dialog)
         case nil: break
         }

@@ -2,8 +2,8 @@ import SwitchboardCore
 
 /// What sits on top of the panes and takes the keys while it is open.
 enum Modal: Sendable, Hashable {
-    /// The `?` key overview for the focused pane.
-    case help
+    /// The `?` key overview for the focused pane, scrolled down by `scroll` lines.
+    case help(scroll: Int)
     /// The `/` filter prompt for a pane.
     case filter(FilterPrompt)
     /// A y/N question before an action.

@@ -4,8 +4,19 @@ import SwitchboardCore
 extension Reducer {
     static func handleModalKey(_ key: Key, _ modal: Modal, _ state: inout ConsoleState) -> [Effect] {
         switch modal {
-        case .help:
-            state.modal = nil
+        case .help(let scroll):
+            // Help scrolls when it is taller than the screen; any other key closes it.
+            let sections = KeyBindings.help(for: state)
+            let lines = sections.reduce(0) { $0 + $1.hints.count + 1 } + sections.count - 1
+            let height = max(1, state.size.rows - 4)
+            let clamp = { (value: Int) in Modal.help(scroll: max(0, min(value, lines - height))) }
+            switch key {
+            case .character("j"), .down: state.modal = clamp(scroll + 1)
+            case .character("k"), .up: state.modal = clamp(scroll - 1)
+            case .pageDown, .character(" "): state.modal = clamp(scroll + height)
+            case .pageUp: state.modal = clamp(scroll - height)
+            default: state.modal = nil
+            }
             return []
         case .filter(let prompt):
             return handleFilterKey(key, prompt, &state)

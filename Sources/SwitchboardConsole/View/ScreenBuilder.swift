@@ -91,10 +91,10 @@ enum ScreenBuilder {
         case .secret:
             return .hints([KeyHint(key: "\(state.glyphs.enter) Esc", label: "close (the secret is not shown again)")])
         case .help:
-            return .hints([KeyHint(key: "any key", label: "close help")])
+            return .hints([KeyHint(key: "j/k PgDn/PgUp", label: "scroll"), KeyHint(key: "any other key", label: "close help")])
         case nil:
             if let flash = state.flash { return .flash(flash.message, flash.kind) }
-            return .hints(KeyHints.footer(for: state))
+            return .hints(KeyBindings.footer(for: state))
         }
     }
 
@@ -102,8 +102,8 @@ enum ScreenBuilder {
 
     static func overlayModel(_ state: ConsoleState) -> OverlayModel? {
         switch state.modal {
-        case .help:
-            return .help(title: "Keys", sections: KeyHints.help(for: state))
+        case .help(let scroll):
+            return .help(title: "Keys", sections: KeyBindings.help(for: state), scroll: scroll)
         case .confirm(let confirmation):
             return .dialog(DialogModel(title: confirmation.title, lines: confirmation.lines.map { [Span($0, .modal)] }))
         case .typedConfirm(let confirmation):

@@ -117,7 +117,8 @@ enum FooterModel: Sendable, Hashable {
 
 /// What is drawn over the body.
 enum OverlayModel: Sendable, Hashable {
-    case help(title: String, sections: [HelpSection])
+    /// The key overview, its first `scroll` lines scrolled away.
+    case help(title: String, sections: [HelpSection], scroll: Int)
     case dialog(DialogModel)
 }
 
