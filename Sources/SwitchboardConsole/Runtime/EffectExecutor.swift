@@ -50,6 +50,17 @@ struct EffectExecutor: Sendable {
                 let result = try await operations.replay(event, endpointIDs: endpointIDs)
                 logger.info("console replayed event", metadata: ["event": "\(event.id)", "new_event": "\(result.event.id)"])
                 return .completed(.replayed(original: event, result: result, endpointNames: names))
+            case .retryFailed(let event, _):
+                // Until the store offers it in one operation: the failed deliveries of the
+                // event whose endpoint is enabled, each retried.
+                let detail = try await operations.eventDetail(event)
+                let enabled = Set(try await operations.endpoints().filter(\.enabled).map(\.id))
+                var deliveries: [Delivery] = []
+                for delivery in detail.deliveries where delivery.state == .failed && enabled.contains(delivery.endpointID) {
+                    deliveries.append(try await operations.retryDelivery(id: delivery.id, tenantID: delivery.tenantID))
+                }
+                logger.info("console retried failed deliveries", metadata: ["event": "\(event.id)", "deliveries": "\(deliveries.count)"])
+                return .completed(.retriedFailed(original: event, deliveries: deliveries))
             case .retryDelivery(let id, let tenantID, let name):
                 let delivery = try await operations.retryDelivery(id: id, tenantID: tenantID)
                 logger.info("console retried delivery", metadata: ["delivery": "\(id)"])

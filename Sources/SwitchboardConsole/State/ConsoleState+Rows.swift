@@ -47,15 +47,52 @@ extension ConsoleState {
 
     // MARK: Endpoints
 
+    /// The endpoints pane's rows: sorted by ``endpointOrder``, then filtered.
     func visibleEndpoints() -> [Endpoint] {
         let filter = filter(.endpoints)
-        guard !filter.isEmpty else { return endpoints }
-        return endpoints.filter { endpoint in
-            let status = EndpointStatus(endpoint)
+        let sorted = sortedEndpoints()
+        guard !filter.isEmpty else { return sorted }
+        return sorted.filter { endpoint in
+            let status = status(of: endpoint)
             return filter.matchesStatus(status.word)
                 && filter.matchesEndpoint(id: endpoint.id, name: endpoint.name)
                 && (filter.eventType.map { endpoint.subscribes(to: $0) } ?? true)
                 && filter.matchesTerms([endpoint.id, endpoint.name, endpoint.url, endpoint.tenantID, status.word, endpoint.description])
+        }
+    }
+
+    /// Share of recent attempts that failed (0 with none).
+    func failureRate(_ endpoint: Endpoint) -> Double {
+        guard let rate = health[endpoint.id]?.successRate else { return 0 }
+        return 1 - rate
+    }
+
+    func sortedEndpoints() -> [Endpoint] {
+        func rank(_ endpoint: Endpoint) -> Int {
+            switch status(of: endpoint) {
+            case .failing: 0
+            case .disabled: 1
+            case .active: 2
+            }
+        }
+        func byName(_ lhs: Endpoint, _ rhs: Endpoint) -> Bool {
+            (lhs.name.lowercased(), lhs.id) < (rhs.name.lowercased(), rhs.id)
+        }
+        switch endpointOrder {
+        case .name:
+            return endpoints.sorted(by: byName)
+        case .failureRate:
+            return endpoints.sorted { lhs, rhs in
+                let left = failureRate(lhs), right = failureRate(rhs)
+                return left != right ? left > right : byName(lhs, rhs)
+            }
+        case .health:
+            return endpoints.sorted { lhs, rhs in
+                let left = rank(lhs), right = rank(rhs)
+                if left != right { return left < right }
+                let leftRate = failureRate(lhs), rightRate = failureRate(rhs)
+                return leftRate != rightRate ? leftRate > rightRate : byName(lhs, rhs)
+            }
         }
     }
 

@@ -39,7 +39,13 @@ struct ConsoleState: Sendable {
 
     // MARK: Data
 
-    var endpoints: [Endpoint] = []
+    var endpoints: [Endpoint] = [] {
+        didSet { endpointStatuses.observe(endpoints, at: now) }
+    }
+    /// The endpoint states shown, with hysteresis.
+    var endpointStatuses = EndpointStatusBoard()
+    /// How the endpoints pane is sorted.
+    var endpointOrder: EndpointOrder = .health
     /// Inbound sources of every tenant, oldest first. Their secrets are never shown.
     var sources: [Source] = []
     var health: [String: EndpointHealthBoard.Snapshot] = [:]
@@ -83,6 +89,9 @@ struct ConsoleState: Sendable {
 
     /// Sources by id, for naming the events they received.
     func source(id: String) -> Source? { sources.first { $0.id == id } }
+
+    /// The state `endpoint` shows (with hysteresis).
+    func status(of endpoint: Endpoint) -> EndpointStatus { endpointStatuses.status(of: endpoint) }
 
     /// Endpoints by id, for naming deliveries.
     func endpoint(id: String) -> Endpoint? { endpoints.first { $0.id == id } }

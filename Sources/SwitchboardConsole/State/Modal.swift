@@ -1,3 +1,4 @@
+import Foundation
 import SwitchboardCore
 
 /// What sits on top of the panes and takes the keys while it is open.
@@ -6,7 +7,7 @@ enum Modal: Sendable, Hashable {
     case help(scroll: Int)
     /// The `/` filter prompt for a pane.
     case filter(FilterPrompt)
-    /// A y/N question before an action.
+    /// A question before an action, answered with `y` then Enter (after ``Confirmation/armDelay``).
     case confirm(Confirmation)
     /// A question answered by typing a name (secret rotation).
     case typedConfirm(TypedConfirmation)
@@ -24,6 +25,8 @@ struct FilterPrompt: Sendable, Hashable {
 enum OperatorAction: Sendable, Hashable {
     /// Publish a copy of the event to these endpoints.
     case replay(event: EventRef, eventType: String, endpointIDs: [String], endpointNames: [String])
+    /// Requeue only the event's failed deliveries (paused endpoints are skipped).
+    case retryFailed(event: EventRef, endpointNames: [String])
     /// Make one delivery due now.
     case retryDelivery(id: String, tenantID: TenantID, endpointName: String)
     /// Disable (pause) or enable the endpoint.
@@ -35,18 +38,58 @@ enum OperatorAction: Sendable, Hashable {
     var verb: String {
         switch self {
         case .replay: "replay"
+        case .retryFailed: "retry of the failed deliveries"
         case .retryDelivery: "retry"
-        case .setEndpointEnabled(_, _, _, let enabled): enabled ? "enable" : "disable"
+        case .setEndpointEnabled(_, _, _, let enabled): enabled ? "resume" : "pause"
         case .rotateSecret: "secret rotation"
         }
     }
 }
 
-/// A y/N question.
+/// A question before an action: it ignores every key for its first ``armDelay`` (so a key
+/// typed ahead never answers it), then takes `y` and then Enter. With several options
+/// (retry the failed deliveries, or replay to all), `1`–`9` or the arrows pick one first.
 struct Confirmation: Sendable, Hashable {
-    var action: OperatorAction
+    /// How long a new dialog ignores keys.
+    static let armDelay: TimeInterval = 0.3
+
+    /// One answer the dialog offers.
+    struct Option: Sendable, Hashable {
+        var label: String
+        var action: OperatorAction
+        /// Lines shown under the option while it is selected.
+        var lines: [String] = []
+    }
+
+    var options: [Option]
+    var selected = 0
     var title: String
+    /// Lines above the options.
     var lines: [String]
+    /// When the dialog opened (the runtime's clock).
+    var openedAt: Date
+    /// `y` was pressed: Enter now confirms.
+    var armed = false
+
+    init(action: OperatorAction, title: String, lines: [String], openedAt: Date) {
+        self.options = [Option(label: action.verb, action: action)]
+        self.title = title
+        self.lines = lines
+        self.openedAt = openedAt
+    }
+
+    init(options: [Option], title: String, lines: [String], openedAt: Date) {
+        self.options = options
+        self.title = title
+        self.lines = lines
+        self.openedAt = openedAt
+    }
+
+    /// The action Enter performs.
+    var action: OperatorAction { options[min(selected, options.count - 1)].action }
+
+    /// Whether keys count yet at `now`.
+    func acceptsKeys(at now: Date) -> Bool { now.timeIntervalSince(openedAt) >= Self.armDelay }
 }
 
 /// A question answered by typing ``expected`` exactly.

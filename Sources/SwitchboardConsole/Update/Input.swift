@@ -14,6 +14,9 @@ enum Key: Sendable, Hashable {
 /// Everything that can change the console's state.
 enum Input: Sendable {
     case key(Key)
+    /// Pasted text (bracketed paste): it goes into an open prompt or is dropped; it never
+    /// runs keys.
+    case paste(String)
     case resize(TerminalSize)
     /// Time passed: expire flashes, schedule loads that are due.
     case tick(Date)
@@ -70,6 +73,8 @@ enum DataResult: Sendable {
 enum ActionOutcome: Sendable {
     case replayed(original: EventRef, result: PublishResult, endpointNames: [String])
     case retried(Delivery, endpointName: String)
+    /// The event's failed deliveries that were requeued.
+    case retriedFailed(original: EventRef, deliveries: [Delivery])
     case endpointChanged(Endpoint)
     case secretRotated(Endpoint)
     case failed(OperatorAction, String)
@@ -81,4 +86,8 @@ enum Effect: Sendable, Hashable {
     case perform(OperatorAction)
     /// Leave the console and restore the terminal.
     case quit
+    /// Ctrl-Z: stop until `fg`.
+    case suspend
+    /// Put text on the terminal's clipboard (OSC 52).
+    case copy(String)
 }

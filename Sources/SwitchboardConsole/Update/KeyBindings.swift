@@ -99,6 +99,7 @@ enum KeyBindings {
         KeyBinding(keys: [.character("?")], action: .help, label: "this help", scope: .everywhere, footerPriority: 100, footerLabel: { _ in "help" }),
         KeyBinding(keys: [.character("q")], action: .quit, label: "quit (from a detail view: back)", scope: .lists, footerPriority: 95, footerLabel: { _ in "quit" }),
         KeyBinding(keys: [.control("c")], action: .forceQuit, label: "quit", scope: .everywhere),
+        KeyBinding(keys: [.control("z")], action: .suspend, label: "suspend to the shell (fg resumes)", scope: .everywhere),
         KeyBinding(keys: [.tab, .backTab], action: .nextPane, label: "next / previous pane", scope: .lists, footerPriority: 60, footerLabel: { _ in "pane" }, keyText: "Tab / Shift-Tab"),
         KeyBinding(
             keys: [.character("1"), .character("2"), .character("3"), .character("4")], action: .focusPane,
@@ -117,18 +118,23 @@ enum KeyBindings {
         KeyBinding(keys: [.character("/")], action: .filter, label: "filter: type:order.* status:failed endpoint:name text", scope: .lists, footerPriority: 70, footerLabel: { _ in "filter" }),
         KeyBinding(keys: [.escape], action: .clearFilter, label: "clear the filter", scope: .lists, footerPriority: 80, footerLabel: { $0.filter($0.focus).isEmpty ? nil : "clear filter" }),
         KeyBinding(keys: [.character("f")], action: .follow, label: "follow new events / freeze the list", scope: .lists, footerPriority: 40, footerLabel: { $0.events.following ? "freeze" : "follow" }),
-        // Pane 1: endpoints
-        KeyBinding(keys: [.enter], action: .open, label: "open the detail view", scope: .lists, footerPriority: 65, footerLabel: { _ in "open" }),
         KeyBinding(
-            keys: [.character("d")], action: .pauseResume, label: "disable / enable the endpoint (asks y/N)", scope: endpointsPane, mutates: true, footerPriority: 90,
-            footerLabel: { $0.selectedEndpoint?.enabled == false ? "enable" : "disable" }),
+            keys: [.character("y")], action: .copyID, label: "copy the selected id (detail view: a curl command) to the clipboard", scope: .everywhere, footerPriority: 20,
+            footerLabel: { $0.detail == nil ? "copy id" : "copy curl" }),
+        // Pane 1: endpoints
+        KeyBinding(keys: [.enter], action: .open, label: "open the detail view (endpoints: their events)", scope: .lists, footerPriority: 65, footerLabel: { $0.focus == .endpoints ? "events" : "open" }),
+        KeyBinding(keys: [.character("e")], action: .endpointSettings, label: "endpoint settings and health", scope: endpointsPane, footerPriority: 55, footerLabel: { _ in "settings" }),
+        KeyBinding(keys: [.character("o")], action: .cycleOrder, label: "sort order: health (failing and paused first), failure rate, name", scope: endpointsPane, footerPriority: 34, footerLabel: { "by " + $0.endpointOrder.next.word }),
+        KeyBinding(
+            keys: [.character("p")], action: .pauseResume, label: "pause / resume the endpoint (y then Enter)", scope: endpointsPane, mutates: true, footerPriority: 90,
+            footerLabel: { $0.selectedEndpoint?.enabled == false ? "resume" : "pause" }),
         KeyBinding(keys: [.character("R")], action: .rotateSecret, label: "rotate the secret (type the name)", scope: endpointsPane, mutates: true, footerPriority: 85, footerLabel: { _ in "rotate secret" }),
         // Pane 2: events
         KeyBinding(
-            keys: [.character("r")], action: .replayOrRetryFailed, label: "replay to the subscribed endpoints (asks y/N)", scope: .panes([.events]),
-            mutates: true, footerPriority: 90, footerLabel: { _ in "replay" }),
+            keys: [.character("r")], action: .replayOrRetryFailed, label: "retry the event's failed deliveries, or replay it to every subscriber (y then Enter)", scope: .panes([.events]),
+            mutates: true, footerPriority: 90, footerLabel: { _ in "retry/replay" }),
         // Panes 3 and 4: deliveries
-        KeyBinding(keys: [.character("r")], action: .retryDelivery, label: "retry the selected delivery now (asks y/N)", scope: deliveryPanes, mutates: true, footerPriority: 90, footerLabel: { _ in "retry" }),
+        KeyBinding(keys: [.character("r")], action: .retryDelivery, label: "retry the selected delivery now (y then Enter)", scope: deliveryPanes, mutates: true, footerPriority: 90, footerLabel: { _ in "retry" }),
         // Detail view
         KeyBinding(keys: [.escape, .character("q"), .left, .backspace], action: .back, label: "back", scope: .detail, footerPriority: 90, footerLabel: { _ in "back" }),
     ]

@@ -12,28 +12,11 @@ extension Reducer {
     static func beginReplayOrRetry(_ state: inout ConsoleState) -> [Effect] {
         switch state.focus {
         case .events:
-            guard !state.readOnly else { return refuseReadOnly("replay", &state) }
             guard let event = state.selectedEvent else {
                 flash("No event selected to replay", .info, &state)
                 return []
             }
-            let targets = replayTargets(for: event, state)
-            guard !targets.isEmpty else {
-                flash("No endpoint of tenant \(event.tenantID) subscribes to \(event.eventType): nothing to replay to", .error, &state)
-                return []
-            }
-            let names = targets.map(\.name)
-            state.modal = .confirm(
-                Confirmation(
-                    action: .replay(
-                        event: EventRef(id: event.id, tenantID: event.tenantID), eventType: event.eventType,
-                        endpointIDs: targets.map(\.id), endpointNames: names),
-                    title: "Replay event",
-                    lines: [
-                        "Replay \(event.id) (\(event.eventType)) as a new event to \(Format.count(targets.count, "endpoint")):",
-                    ] + targets.map { "  \(state.glyphs.separator) \($0.name) (\(Format.host(of: $0.url)))\($0.enabled ? "" : ", disabled: held as paused")" }
-                        + ["", "Replay? [y/N]"]))
-            return []
+            return beginEventRetry(event, &state)
         case .attempts, .retryQueue:
             guard !state.readOnly else { return refuseReadOnly("retry", &state) }
             let delivery = state.focus == .attempts ? state.selectedAttemptsDelivery : state.selectedRetryDelivery
@@ -44,7 +27,7 @@ extension Reducer {
             let endpoint = state.endpoint(id: delivery.endpointID)
             let name = endpoint?.name ?? delivery.endpointID
             if let endpoint, !endpoint.enabled {
-                flash("\(name) is disabled: enable it first (d in pane 1), then retry", .error, &state)
+                flash("\(name) is paused: resume it first (p in pane 1), then retry", .error, &state)
                 return []
             }
             if delivery.state == .inFlight {
@@ -59,8 +42,7 @@ extension Reducer {
                         "Retry delivery \(delivery.id) of \(delivery.eventID)",
                         "to \(name)\(endpoint.map { " (\(Format.host(of: $0.url)))" } ?? "") now?",
                         "It is \(delivery.state.rawValue) after \(Format.count(delivery.attemptCount, "attempt")).",
-                        "", "Retry? [y/N]",
-                    ]))
+                    ], openedAt: state.now))
             return []
         case .endpoints, .sources:
             flash("r replays the event selected in pane 2, or retries a delivery in panes 3 and 4", .info, &state)
@@ -78,23 +60,71 @@ extension Reducer {
         }
     }
 
-    /// `d`: disable or enable the selected endpoint after a y/N question.
+    /// `r` on an event: retry only its failed deliveries (the default), or replay it as a
+    /// new event to every endpoint subscribed now. The dialog names the endpoints; disabled
+    /// ones are marked and skipped.
+    static func beginEventRetry(_ event: Event, _ state: inout ConsoleState) -> [Effect] {
+        let ref = EventRef(id: event.id, tenantID: event.tenantID)
+        let glyphs = state.glyphs
+        func describe(_ endpoint: Endpoint?, id: String) -> String {
+            guard let endpoint else { return "  \(glyphs.separator) \(id)" }
+            let mark = endpoint.enabled ? "" : "  [\(glyphs.disabled) paused: skipped]"
+            return "  \(glyphs.separator) \(endpoint.name) (\(Format.host(of: endpoint.url)))\(mark)"
+        }
+        var options: [Confirmation.Option] = []
+        // The failed deliveries, when the attempts pane has loaded this event's deliveries.
+        if let detail = state.inspectedDetail, detail.event.id == event.id {
+            let failed = detail.deliveries.filter { $0.state == .failed }
+            let retryable = failed.filter { state.endpoint(id: $0.endpointID)?.enabled ?? true }
+            if !failed.isEmpty {
+                let names = retryable.map { state.endpoint(id: $0.endpointID)?.name ?? $0.endpointID }
+                options.append(
+                    Confirmation.Option(
+                        label: "Retry only the \(Format.count(failed.count, "failed delivery").replacingOccurrences(of: "deliverys", with: "deliveries"))",
+                        action: .retryFailed(event: ref, endpointNames: names),
+                        lines: failed.map { describe(state.endpoint(id: $0.endpointID), id: $0.endpointID) }))
+            }
+        }
+        let targets = replayTargets(for: event, state)
+        let enabled = targets.filter(\.enabled)
+        if !enabled.isEmpty {
+            options.append(
+                Confirmation.Option(
+                    label: "Replay as a new event to every subscribed endpoint (\(enabled.count))",
+                    action: .replay(event: ref, eventType: event.eventType, endpointIDs: enabled.map(\.id), endpointNames: enabled.map(\.name)),
+                    lines: targets.map { describe($0, id: $0.id) }))
+        }
+        guard !options.isEmpty else {
+            let why = targets.isEmpty
+                ? "No endpoint of tenant \(event.tenantID) subscribes to \(event.eventType): nothing to replay to"
+                : "Every endpoint subscribed to \(event.eventType) is paused: resume one first (p in pane 1)"
+            flash(why, .error, &state)
+            return []
+        }
+        state.modal = .confirm(
+            Confirmation(
+                options: options, title: options.count > 1 ? "Retry or replay event" : "Replay event",
+                lines: ["\(event.id) (\(event.eventType), \(event.status.rawValue))"], openedAt: state.now))
+        return []
+    }
+
+    /// `p`: pause or resume the selected endpoint after `y` then Enter.
     static func beginToggleEndpoint(_ state: inout ConsoleState) -> [Effect] {
-        guard !state.readOnly else { return refuseReadOnly("disabling and enabling endpoints", &state) }
+        guard !state.readOnly else { return refuseReadOnly("pausing and resuming endpoints", &state) }
         guard state.focus == .endpoints, let endpoint = state.selectedEndpoint else {
-            flash(state.focus == .sources ? "d acts on endpoints: press s to show them in pane 1" : "d disables or enables the endpoint selected in pane 1", .info, &state)
+            flash(state.focus == .sources ? "p acts on endpoints: press s to show them in pane 1" : "p pauses or resumes the endpoint selected in pane 1", .info, &state)
             return []
         }
         let host = Format.host(of: endpoint.url)
         let lines =
             endpoint.enabled
-            ? ["Disable endpoint \(endpoint.name) (\(host))?", "Its waiting and new deliveries are held as paused;", "nothing is dropped. Enabling it resumes them."]
-            : ["Enable endpoint \(endpoint.name) (\(host))?", "Its paused deliveries become due now, in order."]
+            ? ["Pause endpoint \(endpoint.name) (\(host))?", "Its waiting and new deliveries are held as paused;", "nothing is dropped. Resuming sends them."]
+            : ["Resume endpoint \(endpoint.name) (\(host))?", "Its paused deliveries become due now, in order."]
         state.modal = .confirm(
             Confirmation(
                 action: .setEndpointEnabled(id: endpoint.id, tenantID: endpoint.tenantID, name: endpoint.name, enabled: !endpoint.enabled),
-                title: endpoint.enabled ? "Disable endpoint" : "Enable endpoint",
-                lines: lines + ["", (endpoint.enabled ? "Disable" : "Enable") + "? [y/N]"]))
+                title: endpoint.enabled ? "Pause endpoint" : "Resume endpoint",
+                lines: lines, openedAt: state.now))
         return []
     }
 
@@ -136,6 +166,14 @@ extension Reducer {
                 "Replayed \(Format.shortID(original.id)) as \(result.event.id) to \(Format.count(result.deliveries.count, "endpoint")): \(names.joined(separator: ", "))",
                 .success, &state)
             state.sync.markDirty(.events, .retryQueue, .gauges)
+        case .retriedFailed(let original, let deliveries):
+            let names = deliveries.map { state.endpoint(id: $0.endpointID)?.name ?? $0.endpointID }
+            if deliveries.isEmpty {
+                flash("Nothing retried: \(Format.shortID(original.id)) has no failed delivery to an active endpoint now", .info, &state)
+            } else {
+                flash("Retrying \(Format.count(deliveries.count, "failed delivery").replacingOccurrences(of: "deliverys", with: "deliveries")) of \(original.id): \(names.joined(separator: ", "))", .success, &state)
+            }
+            state.sync.markDirty(.retryQueue, .eventDetail, .gauges, .events)
         case .retried(let delivery, let name):
             flash("Retrying \(delivery.id) to \(name) now", .success, &state)
             upsertRetry(delivery, &state)
@@ -144,8 +182,8 @@ extension Reducer {
             upsert(endpoint, &state)
             flash(
                 endpoint.enabled
-                    ? "Enabled \(endpoint.name): its paused deliveries resume now"
-                    : "Disabled \(endpoint.name): its deliveries are paused, nothing is dropped",
+                    ? "Resumed \(endpoint.name): its paused deliveries go out now"
+                    : "Paused \(endpoint.name): its deliveries wait, nothing is dropped",
                 .success, &state)
             state.sync.markDirty(.retryQueue, .gauges, .eventDetail)
         case .secretRotated(let endpoint):

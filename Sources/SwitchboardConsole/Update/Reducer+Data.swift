@@ -15,6 +15,7 @@ extension Reducer {
     static func tick(_ now: Date, _ state: inout ConsoleState) -> [Effect] {
         state.now = now
         if let flash = state.flash, flash.expiresAt <= now { state.flash = nil }
+        state.endpointStatuses.settle(at: now)
         var effects: [Effect] = []
         for (kind, request) in [(DataKind.health, DataRequest.health), (.endpoints, .endpoints), (.sources, .sources), (.gauges, .gauges), (.retryQueue, .retryQueue(limit: retryQueueLimit))]
         where state.sync.isDue(kind, at: now) {

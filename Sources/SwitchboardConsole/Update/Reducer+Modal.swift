@@ -1,3 +1,4 @@
+import Foundation
 import SwitchboardCore
 
 /// Keys while a modal is open: help, the filter prompt, confirmations and the secret.
@@ -20,12 +21,36 @@ extension Reducer {
             return []
         case .filter(let prompt):
             return handleFilterKey(key, prompt, &state)
-        case .confirm(let confirmation):
-            state.modal = nil
-            if key == .character("y") || key == .character("Y") {
+        case .confirm(var confirmation):
+            // Keys typed ahead (or arriving in a burst) never answer a dialog just opened.
+            guard confirmation.acceptsKeys(at: state.now) else { return [] }
+            switch key {
+            case .character("y"), .character("Y"):
+                confirmation.armed = true
+                state.modal = .confirm(confirmation)
+            case .enter where confirmation.armed:
+                state.modal = nil
                 return perform(confirmation.action, &state)
+            case .escape, .character("n"), .character("N"), .character("q"):
+                state.modal = nil
+                flash("Cancelled: \(confirmation.action.verb) not done, nothing changed", .info, &state)
+            case .up, .character("k"), .backTab:
+                confirmation.selected = max(0, confirmation.selected - 1)
+                confirmation.armed = false
+                state.modal = .confirm(confirmation)
+            case .down, .character("j"), .tab:
+                confirmation.selected = min(confirmation.options.count - 1, confirmation.selected + 1)
+                confirmation.armed = false
+                state.modal = .confirm(confirmation)
+            case .character(let digit) where digit.isNumber:
+                if let number = Int(String(digit)), confirmation.options.indices.contains(number - 1) {
+                    confirmation.selected = number - 1
+                    confirmation.armed = false
+                    state.modal = .confirm(confirmation)
+                }
+            default:
+                break
             }
-            flash("Cancelled: \(confirmation.action.verb) not done, nothing changed", .info, &state)
             return []
         case .typedConfirm(var confirmation):
             switch key {
@@ -111,5 +136,30 @@ extension Reducer {
         reanchor(pane, &state)
         if pane == .events || pane == .retryQueue { effects += refreshInspected(&state) }
         return effects
+    }
+}
+
+/// Bracketed paste.
+extension Reducer {
+    /// Pasted text goes into the open prompt (filter or typed confirmation) as text, its
+    /// line breaks and control characters turned into spaces; anywhere else it is dropped.
+    /// It never runs keys.
+    static func handlePaste(_ text: String, _ state: inout ConsoleState) -> [Effect] {
+        let clean = String(text.map { $0.isNewline || ($0.asciiValue.map { $0 < 32 || $0 == 127 } ?? false) ? " " : $0 })
+            .trimmingCharacters(in: .whitespaces)
+        switch state.modal {
+        case .filter(var prompt):
+            prompt.text = String((prompt.text + clean).prefix(200))
+            state.modal = .filter(prompt)
+            return setFilter(prompt.text, for: prompt.pane, &state)
+        case .typedConfirm(var confirmation):
+            confirmation.typed = String((confirmation.typed + clean).prefix(256))
+            confirmation.mismatch = false
+            state.modal = .typedConfirm(confirmation)
+            return []
+        default:
+            flash("Pasted text ignored: paste into a prompt (/ filters)", .info, &state)
+            return []
+        }
     }
 }

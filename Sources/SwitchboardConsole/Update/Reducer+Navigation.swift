@@ -183,6 +183,15 @@ extension Reducer {
         return [.load(.eventDetail(event))]
     }
 
+    /// Enter on an endpoint: the events pane, filtered to the events delivered to it.
+    static func openEndpointEvents(_ state: inout ConsoleState) -> [Effect] {
+        guard let endpoint = state.selectedEndpoint else { return [] }
+        var effects = focus(.events, &state)
+        effects += setFilter("endpoint:\(endpoint.id)", for: .events, &state)
+        flash("Events delivered to \(endpoint.name) (Esc clears the filter; e in pane 1 shows its settings)", .info, &state)
+        return effects
+    }
+
     // MARK: Detail view
 
     static func openDetail(_ state: inout ConsoleState) -> [Effect] {

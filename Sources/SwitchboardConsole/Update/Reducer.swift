@@ -9,6 +9,8 @@ enum Reducer {
         switch input {
         case .key(let key):
             return handleKey(key, &state)
+        case .paste(let text):
+            return handlePaste(text, &state)
         case .resize(let size):
             state.size = size
             reanchorAll(&state)
@@ -73,7 +75,7 @@ enum Reducer {
         case .pageUp: return move(pane, by: -page, &state)
         case .halfPageDown: return move(pane, by: max(1, page / 2), &state)
         case .halfPageUp: return move(pane, by: -max(1, page / 2), &state)
-        case .open: return openDetail(&state)
+        case .open: return pane == .endpoints ? openEndpointEvents(&state) : openDetail(&state)
         case .back: return []
         case .clearFilter:
             guard !state.filter(pane).isEmpty else { return [] }
@@ -85,7 +87,15 @@ enum Reducer {
         case .replayOrRetryFailed, .retryDelivery: return beginReplayOrRetry(&state)
         case .pauseResume: return beginToggleEndpoint(&state)
         case .rotateSecret: return beginRotateSecret(&state)
-        case .recover, .cycleOrder, .endpointSettings, .copyID, .failures, .logs, .suspend: return []
+        case .copyID: return copySelection(&state)
+        case .suspend: return [.suspend]
+        case .cycleOrder:
+            state.endpointOrder = state.endpointOrder.next
+            reanchor(.endpoints, &state)
+            flash("Endpoints sorted by \(state.endpointOrder.word)", .info, &state)
+            return []
+        case .endpointSettings: return openDetail(&state)
+        case .recover, .failures, .logs: return []
         }
     }
 
@@ -95,6 +105,8 @@ enum Reducer {
         case .back: state.detail = nil
         case .help: state.modal = .help(scroll: 0)
         case .forceQuit: return quit(&state)
+        case .copyID: return copySelection(&state)
+        case .suspend: return [.suspend]
         case .down: scrollDetail(by: 1, &state)
         case .up: scrollDetail(by: -1, &state)
         case .top: scrollDetail(by: -Int.max / 2, &state)

@@ -11,7 +11,7 @@ enum RetryPaneBuilder {
             Column(title: "due", width: .fixed(9), priority: 100),
             Column(title: "#", width: .fixed(3), alignRight: true, priority: 70),
             Column(title: "endpoint", width: .flex(min: 8, weight: 2), priority: 90),
-            Column(title: "event", width: .fixed(10), priority: 40),
+            Column(title: "event", width: .upTo(min: 12, ideal: 30), priority: 40, truncatesInTheMiddle: true),
             Column(title: "state", width: .fixed(11), priority: 80),
             Column(title: "last", width: .fixed(7), priority: 60),
         ]
@@ -26,7 +26,7 @@ enum RetryPaneBuilder {
                 due,
                 Span("\(delivery.attemptCount + 1)", .muted),
                 Span(state.endpoint(id: delivery.endpointID)?.name ?? delivery.endpointID),
-                Span(Format.shortID(delivery.eventID, ellipsis: glyphs.ellipsis), .muted),
+                Span(delivery.eventID, .muted),
                 StatusStyle.delivery(delivery.state, glyphs),
                 StatusStyle.outcome(delivery.lastStatusCode.map(String.init) ?? delivery.lastError.map(shortError)),
             ])

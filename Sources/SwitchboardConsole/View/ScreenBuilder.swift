@@ -56,7 +56,7 @@ enum ScreenBuilder {
             var badge: String?
             if pane == .events && !state.events.following && state.events.unseen > 0 { badge = "+\(state.events.unseen)" }
             if pane == .endpoints {
-                let failing = state.endpoints.filter { EndpointStatus($0) == .failing }.count
+                let failing = state.endpoints.filter { state.status(of: $0) == .failing }.count
                 if failing > 0 { badge = "\(state.glyphs.failing)\(failing)" }
             }
             if pane == .sources {
@@ -84,8 +84,10 @@ enum ScreenBuilder {
         switch state.modal {
         case .filter(let prompt):
             return .prompt(label: "/", text: prompt.text, hint: "  type:order.* status:failed endpoint:name text  \(state.glyphs.enter) keep  Esc clear")
-        case .confirm:
-            return .hints([KeyHint(key: "y", label: "confirm"), KeyHint(key: "n Esc", label: "cancel")])
+        case .confirm(let confirmation):
+            var hints = [KeyHint(key: confirmation.armed ? state.glyphs.enter : "y", label: confirmation.armed ? "confirm" : "then \(state.glyphs.enter) to confirm"), KeyHint(key: "n Esc", label: "cancel")]
+            if confirmation.options.count > 1 { hints.insert(KeyHint(key: "1-\(confirmation.options.count) j/k", label: "choose"), at: 0) }
+            return .hints(hints)
         case .typedConfirm:
             return .hints([KeyHint(key: state.glyphs.enter, label: "confirm"), KeyHint(key: "Esc", label: "cancel")])
         case .secret:
@@ -100,12 +102,38 @@ enum ScreenBuilder {
 
     // MARK: Overlay
 
+    /// A confirmation's text: its lines, the options (the selected one marked, with its
+    /// endpoints), then what to press.
+    static func confirmLines(_ confirmation: Confirmation, _ state: ConsoleState) -> [[Span]] {
+        var lines = confirmation.lines.map { [Span($0, .modal)] }
+        let several = confirmation.options.count > 1
+        for (index, option) in confirmation.options.enumerated() {
+            let selected = index == confirmation.selected
+            if several || !option.lines.isEmpty { lines.append([]) }
+            if several {
+                let marker = selected ? "> " : "  "
+                lines.append([Span("\(marker)\(index + 1) ", .key), Span(option.label + (index == 0 ? " (default)" : ""), selected ? .titleFocused : .modal)])
+            } else if !option.lines.isEmpty {
+                lines.append([Span(option.label + ":", .modal)])
+            }
+            if selected || !several { lines += option.lines.map { [Span("  " + $0, .modal)] } }
+        }
+        lines.append([])
+        let verb = confirmation.action.verb
+        if confirmation.armed {
+            lines.append([Span("Press \(state.glyphs.enter) to confirm the \(verb), Esc to cancel.", .key)])
+        } else {
+            lines.append([Span("Press y then \(state.glyphs.enter) to confirm the \(verb); Esc cancels.", .modal)])
+        }
+        return lines
+    }
+
     static func overlayModel(_ state: ConsoleState) -> OverlayModel? {
         switch state.modal {
         case .help(let scroll):
             return .help(title: "Keys", sections: KeyBindings.help(for: state), scroll: scroll)
         case .confirm(let confirmation):
-            return .dialog(DialogModel(title: confirmation.title, lines: confirmation.lines.map { [Span($0, .modal)] }))
+            return .dialog(DialogModel(title: confirmation.title, lines: confirmLines(confirmation, state)))
         case .typedConfirm(let confirmation):
             return .dialog(
                 DialogModel(

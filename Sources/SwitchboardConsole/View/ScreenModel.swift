@@ -39,11 +39,15 @@ enum ColumnWidth: Sendable, Hashable {
     case fixed(Int)
     /// At least `min` columns, plus a share of what is left by `weight`.
     case flex(min: Int, weight: Int)
+    /// At least `min` columns, growing up to `ideal` (a whole id) before flexible columns
+    /// share what is left.
+    case upTo(min: Int, ideal: Int)
 
     var minimum: Int {
         switch self {
         case .fixed(let width): width
         case .flex(let min, _): min
+        case .upTo(let min, _): min
         }
     }
 }
@@ -54,6 +58,8 @@ struct Column: Sendable, Hashable {
     var width: ColumnWidth
     var alignRight = false
     var priority: Int
+    /// Cut in the middle rather than at the end when too narrow (ids, URLs).
+    var truncatesInTheMiddle = false
 }
 
 /// A row of a list pane.
