@@ -61,6 +61,12 @@ struct EffectExecutor: Sendable {
                 }
                 logger.info("console retried failed deliveries", metadata: ["event": "\(event.id)", "deliveries": "\(deliveries.count)"])
                 return .completed(.retriedFailed(original: event, deliveries: deliveries))
+            case .recover(let endpointID, let tenantID, let name, let since):
+                let deliveries = try await recoverByRetrying(endpointID: endpointID, tenantID: tenantID, since: since)
+                logger.info("console recovered failed deliveries", metadata: ["endpoint": "\(endpointID)", "deliveries": "\(deliveries.count)"])
+                return .completed(.recovered(endpointName: name, since: since, count: deliveries.count))
+            case .quitStoppingDispatcher:
+                return .completed(.failed(action, "quitting is not a dispatcher action"))
             case .retryDelivery(let id, let tenantID, let name):
                 let delivery = try await operations.retryDelivery(id: id, tenantID: tenantID)
                 logger.info("console retried delivery", metadata: ["delivery": "\(id)"])
@@ -78,6 +84,24 @@ struct EffectExecutor: Sendable {
             logger.warning("console action failed", metadata: ["action": "\(action.verb)", "error": "\(error)"])
             return .completed(.failed(action, Self.message(for: error)))
         }
+    }
+
+    /// Until the store offers recovery as one operation: retries each delivery to the
+    /// endpoint that failed for good since `since`, found through the failed and partial
+    /// events delivered to it (at most 500 events).
+    private func recoverByRetrying(endpointID: String, tenantID: TenantID, since: Date) async throws -> [Delivery] {
+        var recovered: [Delivery] = []
+        for status in [Event.Status.failed, .partial] {
+            let page = try await operations.events(EventQuery(tenant: tenantID, limit: 500, offset: 0, endpointID: endpointID, status: status))
+            for event in page.items where event.createdAt >= since.addingTimeInterval(-86400) {
+                try Task.checkCancellation()
+                let detail = try await operations.eventDetail(EventRef(id: event.id, tenantID: event.tenantID))
+                for delivery in detail.deliveries where delivery.endpointID == endpointID && delivery.state == .failed && delivery.updatedAt >= since {
+                    recovered.append(try await operations.retryDelivery(id: delivery.id, tenantID: delivery.tenantID))
+                }
+            }
+        }
+        return recovered
     }
 
     /// A one-line message for `error` that never carries a secret or a stack trace.

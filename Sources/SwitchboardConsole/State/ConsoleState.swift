@@ -9,6 +9,9 @@ struct ConsoleState: Sendable {
     // MARK: Setup
 
     var readOnly: Bool
+    /// Quitting stops the dispatcher running in this process (embedded and dispatching):
+    /// `q` asks first while deliveries are queued or in flight.
+    var stopsDispatcherOnQuit = false
     /// Deliveries may go to loopback, private networks and plain http (`--dev`).
     var devMode = false
     var listenAddress: String

@@ -13,6 +13,8 @@ enum Modal: Sendable, Hashable {
     case typedConfirm(TypedConfirmation)
     /// A new secret, shown once.
     case secret(SecretReveal)
+    /// `B`: the time to recover failed deliveries since, then the endpoint's name.
+    case recover(RecoverPrompt)
 }
 
 /// The filter being typed.
@@ -33,6 +35,10 @@ enum OperatorAction: Sendable, Hashable {
     case setEndpointEnabled(id: String, tenantID: TenantID, name: String, enabled: Bool)
     /// Replace the endpoint's secret.
     case rotateSecret(endpointID: String, tenantID: TenantID, name: String)
+    /// Requeue the endpoint's failed deliveries since a time.
+    case recover(endpointID: String, tenantID: TenantID, name: String, since: Date)
+    /// Quit although the dispatcher in this process has deliveries queued or in flight.
+    case quitStoppingDispatcher
 
     /// A short name for messages ("replay", "retry", …).
     var verb: String {
@@ -42,6 +48,8 @@ enum OperatorAction: Sendable, Hashable {
         case .retryDelivery: "retry"
         case .setEndpointEnabled(_, _, _, let enabled): enabled ? "resume" : "pause"
         case .rotateSecret: "secret rotation"
+        case .recover: "recovery"
+        case .quitStoppingDispatcher: "quit"
         }
     }
 }
@@ -101,6 +109,19 @@ struct TypedConfirmation: Sendable, Hashable {
     var typed: String = ""
     /// Set when Enter was pressed with the wrong text.
     var mismatch = false
+}
+
+/// `B` on an endpoint: first the time to recover since, then its name typed to confirm.
+struct RecoverPrompt: Sendable, Hashable {
+    var endpointID: String
+    var tenantID: TenantID
+    var name: String
+    /// The time as typed (`1h` at first).
+    var sinceText = "1h"
+    /// The time once accepted; the name is asked for next.
+    var since: Date?
+    var typedName = ""
+    var error: String?
 }
 
 /// A secret shown once; it is dropped from the state when the modal closes.

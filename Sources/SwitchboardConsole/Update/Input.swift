@@ -73,6 +73,8 @@ enum DataResult: Sendable {
 enum ActionOutcome: Sendable {
     case replayed(original: EventRef, result: PublishResult, endpointNames: [String])
     case retried(Delivery, endpointName: String)
+    /// Failed deliveries of an endpoint requeued since a time.
+    case recovered(endpointName: String, since: Date, count: Int)
     /// The event's failed deliveries that were requeued.
     case retriedFailed(original: EventRef, deliveries: [Delivery])
     case endpointChanged(Endpoint)

@@ -97,8 +97,8 @@ enum KeyBindings {
     static let all: [KeyBinding] = [
         // Everywhere
         KeyBinding(keys: [.character("?")], action: .help, label: "this help", scope: .everywhere, footerPriority: 100, footerLabel: { _ in "help" }),
-        KeyBinding(keys: [.character("q")], action: .quit, label: "quit (from a detail view: back)", scope: .lists, footerPriority: 95, footerLabel: { _ in "quit" }),
-        KeyBinding(keys: [.control("c")], action: .forceQuit, label: "quit", scope: .everywhere),
+        KeyBinding(keys: [.character("q")], action: .quit, label: "quit (asks first when that stops a dispatcher with deliveries queued)", scope: .lists, footerPriority: 95, footerLabel: { _ in "quit" }),
+        KeyBinding(keys: [.control("c")], action: .forceQuit, label: "quit at once", scope: .everywhere),
         KeyBinding(keys: [.control("z")], action: .suspend, label: "suspend to the shell (fg resumes)", scope: .everywhere),
         KeyBinding(keys: [.tab, .backTab], action: .nextPane, label: "next / previous pane", scope: .lists, footerPriority: 60, footerLabel: { _ in "pane" }, keyText: "Tab / Shift-Tab"),
         KeyBinding(
@@ -128,6 +128,7 @@ enum KeyBindings {
         KeyBinding(
             keys: [.character("p")], action: .pauseResume, label: "pause / resume the endpoint (y then Enter)", scope: endpointsPane, mutates: true, footerPriority: 90,
             footerLabel: { $0.selectedEndpoint?.enabled == false ? "resume" : "pause" }),
+        KeyBinding(keys: [.character("B")], action: .recover, label: "recover failed deliveries since a time (type the name)", scope: endpointsPane, mutates: true, footerPriority: 86, footerLabel: { _ in "recover" }),
         KeyBinding(keys: [.character("R")], action: .rotateSecret, label: "rotate the secret (type the name)", scope: endpointsPane, mutates: true, footerPriority: 85, footerLabel: { _ in "rotate secret" }),
         // Pane 2: events
         KeyBinding(

@@ -151,7 +151,19 @@ extension Reducer {
         return []
     }
 
+    /// `B`: recover the selected endpoint's failed deliveries since a typed time, once its
+    /// name is typed.
+    static func beginRecover(_ state: inout ConsoleState) -> [Effect] {
+        guard let endpoint = state.selectedEndpoint else {
+            flash("No endpoint selected to recover", .info, &state)
+            return []
+        }
+        state.modal = .recover(RecoverPrompt(endpointID: endpoint.id, tenantID: endpoint.tenantID, name: endpoint.name))
+        return []
+    }
+
     static func perform(_ action: OperatorAction, _ state: inout ConsoleState) -> [Effect] {
+        if action == .quitStoppingDispatcher { return quit(&state) }
         guard !state.readOnly else { return refuseReadOnly(action.verb, &state) }
         flash("Working: \(action.verb)…", .info, &state)
         return [.perform(action)]
@@ -174,6 +186,13 @@ extension Reducer {
                 flash("Retrying \(Format.count(deliveries.count, "failed delivery").replacingOccurrences(of: "deliverys", with: "deliveries")) of \(original.id): \(names.joined(separator: ", "))", .success, &state)
             }
             state.sync.markDirty(.retryQueue, .eventDetail, .gauges, .events)
+        case .recovered(let name, let since, let count):
+            flash(
+                count == 0
+                    ? "Nothing to recover: no delivery to \(name) failed since \(Format.timestamp(since, timeZone: state.timeZone))"
+                    : "Recovered \(Format.count(count, "failed delivery").replacingOccurrences(of: "deliverys", with: "deliveries")) of \(name): they are due now",
+                count == 0 ? .info : .success, &state)
+            state.sync.markDirty(.retryQueue, .gauges, .events, .eventDetail)
         case .retried(let delivery, let name):
             flash("Retrying \(delivery.id) to \(name) now", .success, &state)
             upsertRetry(delivery, &state)

@@ -80,12 +80,57 @@ extension Reducer {
                 break
             }
             return []
+        case .recover(let prompt):
+            return handleRecoverKey(key, prompt, &state)
         case .secret:
             if key == .enter || key == .escape || key == .character("q") {
                 state.modal = nil
             }
             return []
         }
+    }
+
+    // MARK: Recover
+
+    private static func handleRecoverKey(_ key: Key, _ prompt: RecoverPrompt, _ state: inout ConsoleState) -> [Effect] {
+        var prompt = prompt
+        let askingName = prompt.since != nil
+        func edit(_ text: inout String) {
+            switch key {
+            case .backspace, .delete: if !text.isEmpty { text.removeLast() }
+            case .control("u"): text = ""
+            case .character(let character) where text.count < 256: text.append(character)
+            default: break
+            }
+        }
+        switch key {
+        case .escape:
+            state.modal = nil
+            flash("Cancelled: nothing recovered", .info, &state)
+            return []
+        case .enter where !askingName:
+            switch TimeTerm.parse(prompt.sinceText, now: state.now, timeZone: state.timeZone) {
+            case .success(let date) where date <= state.now:
+                prompt.since = date
+                prompt.error = nil
+            case .success:
+                prompt.error = "That time is in the future: nothing failed since then yet."
+            case .failure(let error):
+                prompt.error = error.message.prefix(1).uppercased() + error.message.dropFirst()
+            }
+        case .enter:
+            guard prompt.typedName == prompt.name, let since = prompt.since else {
+                prompt.error = "That is not the endpoint's name; type it exactly."
+                break
+            }
+            state.modal = nil
+            return perform(.recover(endpointID: prompt.endpointID, tenantID: prompt.tenantID, name: prompt.name, since: since), &state)
+        default:
+            if askingName { edit(&prompt.typedName) } else { edit(&prompt.sinceText) }
+            prompt.error = nil
+        }
+        state.modal = .recover(prompt)
+        return []
     }
 
     // MARK: Filter
@@ -156,6 +201,14 @@ extension Reducer {
             confirmation.typed = String((confirmation.typed + clean).prefix(256))
             confirmation.mismatch = false
             state.modal = .typedConfirm(confirmation)
+            return []
+        case .recover(var prompt):
+            if prompt.since == nil {
+                prompt.sinceText = String((prompt.sinceText + clean).prefix(256))
+            } else {
+                prompt.typedName = String((prompt.typedName + clean).prefix(256))
+            }
+            state.modal = .recover(prompt)
             return []
         default:
             flash("Pasted text ignored: paste into a prompt (/ filters)", .info, &state)

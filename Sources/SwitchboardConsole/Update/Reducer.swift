@@ -46,6 +46,20 @@ enum Reducer {
         return run(binding.action, key: key, &state)
     }
 
+    /// `q`: quits, but first asks when quitting stops a dispatcher with work left.
+    static func askBeforeQuitting(_ state: inout ConsoleState) -> [Effect] {
+        let queued = state.gauges.map { $0.queueDepth + $0.inFlightDeliveries } ?? 0
+        guard state.stopsDispatcherOnQuit, queued > 0, let gauges = state.gauges else { return quit(&state) }
+        state.modal = .confirm(
+            Confirmation(
+                action: .quitStoppingDispatcher, title: "Quit and stop the dispatcher",
+                lines: [
+                    "This console runs the dispatcher: quitting stops deliveries and the API.",
+                    "\(Format.count(gauges.queueDepth, "delivery").replacingOccurrences(of: "deliverys", with: "deliveries")) queued, \(gauges.inFlightDeliveries) in flight; they stay stored and go out at the next start.",
+                ], openedAt: state.now))
+        return []
+    }
+
     static func quit(_ state: inout ConsoleState) -> [Effect] {
         state.isQuitting = true
         state.modal = nil
@@ -58,7 +72,8 @@ enum Reducer {
         let pane = state.focus
         let page = Layout(size: state.size).listHeight(for: pane)
         switch action {
-        case .quit, .forceQuit: return quit(&state)
+        case .quit: return askBeforeQuitting(&state)
+        case .forceQuit: return quit(&state)
         case .help:
             state.modal = .help(scroll: 0)
             return []
@@ -95,7 +110,8 @@ enum Reducer {
             flash("Endpoints sorted by \(state.endpointOrder.word)", .info, &state)
             return []
         case .endpointSettings: return openDetail(&state)
-        case .recover, .failures, .logs: return []
+        case .recover: return beginRecover(&state)
+        case .failures, .logs: return []
         }
     }
 

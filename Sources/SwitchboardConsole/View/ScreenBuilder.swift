@@ -92,6 +92,8 @@ enum ScreenBuilder {
             return .hints([KeyHint(key: state.glyphs.enter, label: "confirm"), KeyHint(key: "Esc", label: "cancel")])
         case .secret:
             return .hints([KeyHint(key: "\(state.glyphs.enter) Esc", label: "close (the secret is not shown again)")])
+        case .recover(let prompt):
+            return .hints([KeyHint(key: state.glyphs.enter, label: prompt.since == nil ? "next" : "recover"), KeyHint(key: "Esc", label: "cancel")])
         case .help:
             return .hints([KeyHint(key: "j/k PgDn/PgUp", label: "scroll"), KeyHint(key: "any other key", label: "close help")])
         case nil:
@@ -151,6 +153,17 @@ enum ScreenBuilder {
                         [Span("Copy it now: it is shown only this once.", .modal)],
                         [Span(reveal.graceNote.prefix(1).uppercased() + reveal.graceNote.dropFirst() + ".", .muted)],
                     ]))
+        case .recover(let prompt):
+            var lines = [[Span("Requeue every failed delivery of \(prompt.name) (\(prompt.endpointID))", .modal)]]
+            if let since = prompt.since {
+                lines += [
+                    [Span("since \(Format.timestamp(since, timeZone: state.timeZone)) (\(Format.ago(since, now: state.now))).", .modal)], [],
+                    [Span("Type the endpoint's name to confirm (Esc cancels):", .modal)],
+                ]
+            } else {
+                lines += [[Span("that failed since when? 15m, 2h, 3d or 2026-12-01T10:00:", .modal)]]
+            }
+            return .dialog(DialogModel(title: "Recover failed deliveries", lines: lines, input: prompt.since == nil ? prompt.sinceText : prompt.typedName, error: prompt.error))
         case .filter, nil:
             return nil
         }
