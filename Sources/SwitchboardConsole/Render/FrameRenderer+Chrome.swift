@@ -59,7 +59,7 @@ extension FrameRenderer {
             let text = TextWidth.truncate(" " + message + " ", to: rect.width, ellipsis: glyphs.ellipsis)
             frame.fill(rect, role: role)
             frame.put(text, x: rect.x, y: y, role: role, maxWidth: rect.width)
-        case .prompt(let label, let text, let hint):
+        case .prompt(let label, let text, let hint, let error):
             var x = rect.x + frame.put(label + " ", x: rect.x, y: y, role: .key)
             let room = max(1, rect.maxX - x - 1)
             var shown = text
@@ -68,7 +68,12 @@ extension FrameRenderer {
             frame.cursor = Point(x: min(x, rect.maxX - 1), y: y)
             frame.put(" ", x: x, y: y, role: .input, maxWidth: 1)
             x += 1
-            if x + TextWidth.of(hint) <= rect.maxX { frame.put(hint, x: x, y: y, role: .muted) }
+            if let error {
+                // A term the filter cannot use is said, never silently ignored.
+                frame.put(TextWidth.truncate("  " + error, to: max(0, rect.maxX - x), ellipsis: glyphs.ellipsis), x: x, y: y, role: .error, maxWidth: max(0, rect.maxX - x))
+            } else if x + TextWidth.of(hint) <= rect.maxX {
+                frame.put(hint, x: x, y: y, role: .muted)
+            }
         }
     }
 

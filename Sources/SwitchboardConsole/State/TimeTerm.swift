@@ -28,7 +28,7 @@ enum TimeTerm {
             formatter.locale = Locale(identifier: "en_US_POSIX")
             formatter.timeZone = timeZone
             formatter.dateFormat = format
-            if let date = formatter.date(from: text) { return .success(date) }
+            if let date = formatter.date(from: text.uppercased()) { return .success(date) }
         }
         return .failure(TimeTermError("\"\(text)\" is not a time: use 15m, 2h, 3d or 2026-12-01T10:00"))
     }

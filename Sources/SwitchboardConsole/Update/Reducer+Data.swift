@@ -134,6 +134,7 @@ extension Reducer {
         if let endpointID = resolvedEndpointID(filter, state), !deliveries.contains(where: { $0.endpointID == endpointID }) {
             return false
         }
+        if let sourceID = resolvedSourceID(filter, state), event.sourceID != sourceID { return false }
         return true
     }
 

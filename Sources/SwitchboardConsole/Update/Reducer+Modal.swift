@@ -142,6 +142,8 @@ extension Reducer {
             state.modal = nil
             return setFilter("", for: prompt.pane, &state)
         case .enter:
+            // A filter with a term it cannot use stays open, its error shown.
+            guard FilterQuery(prompt.text).errors(in: prompt.pane).isEmpty else { return [] }
             state.modal = nil
             return []
         case .backspace, .delete:
@@ -172,6 +174,7 @@ extension Reducer {
         if pane == .events {
             let storeSideChanged = previous.eventType != query.eventType || previous.eventStatus != query.eventStatus
                 || resolvedEndpointID(previous, state) != resolvedEndpointID(query, state)
+                || resolvedSourceID(previous, state) != resolvedSourceID(query, state)
             if storeSideChanged {
                 state.events.unseen = 0
                 state.cursors[.events] = ListCursor()

@@ -112,7 +112,7 @@ extension Reducer {
             id: state.events.latestRequestID, paneOffset: paneOffset,
             storeOffset: paneOffset + (state.events.following ? 0 : state.events.unseen),
             limit: EventsState.windowLimit, eventType: filter.eventType, status: filter.eventStatus,
-            endpointID: resolvedEndpointID(filter, state))
+            endpointID: resolvedEndpointID(filter, state), sourceID: resolvedSourceID(filter, state))
         state.sync.started(.events)
         return [.load(.events(request))]
     }
@@ -126,11 +126,20 @@ extension Reducer {
         return state.endpoints.first { $0.name.lowercased().contains(wanted) }?.id ?? wanted
     }
 
+    /// The source id a `source:` filter names: an id, an exact name, or a name containing it.
+    static func resolvedSourceID(_ filter: FilterQuery, _ state: ConsoleState) -> String? {
+        guard let wanted = filter.source else { return nil }
+        if let match = state.sources.first(where: { $0.id.lowercased() == wanted || $0.name.lowercased() == wanted }) {
+            return match.id
+        }
+        return state.sources.first { $0.name.lowercased().contains(wanted) }?.id ?? wanted
+    }
+
     /// Whether a window answer was asked with the events filter now in force.
     static func matchesCurrentFilter(_ request: EventsWindowRequest, _ state: ConsoleState) -> Bool {
         let filter = state.filter(.events)
         return request.eventType == filter.eventType && request.status == filter.eventStatus
-            && request.endpointID == resolvedEndpointID(filter, state)
+            && request.endpointID == resolvedEndpointID(filter, state) && request.sourceID == resolvedSourceID(filter, state)
     }
 
     /// `f`: freeze the events pane, or follow again from the newest event.

@@ -40,7 +40,10 @@ enum EventsPaneBuilder {
             badges.append(Span("\(glyphs.frozen) frozen", .warning))
             if state.events.unseen > 0 { badges.append(Span("+\(state.events.unseen) new", .badge)) }
         }
-        if let filter = state.filters[.events] { badges.append(Span("/" + filter.text, .key)) }
+        if let filter = state.filters[.events] {
+            badges.append(Span("/" + filter.text, .key))
+            if listing.isWindowed && state.events.loaded { badges.append(Span(Format.count(listing.count, "match").replacingOccurrences(of: "matchs", with: "matches"), .info)) }
+        }
         let message: Span? =
             if let error = state.loadErrors[.events], listing.count == 0 { Span("Could not load events: \(error)", .error) }
             else if !state.events.loaded && listing.count == 0 { Span("Loading…", .muted) }

@@ -83,7 +83,11 @@ enum ScreenBuilder {
     static func footer(_ state: ConsoleState) -> FooterModel {
         switch state.modal {
         case .filter(let prompt):
-            return .prompt(label: "/", text: prompt.text, hint: "  type:order.* status:failed endpoint:name text  \(state.glyphs.enter) keep  Esc clear")
+            let hint = prompt.pane == .events
+                ? "  type: status:failed|retrying|partial endpoint: source: since:15m until: text, or an id  \(state.glyphs.enter) keep  Esc clear"
+                : "  status: endpoint: text  \(state.glyphs.enter) keep  Esc clear"
+            let errors = FilterQuery(prompt.text).errors(in: prompt.pane)
+            return .prompt(label: "/", text: prompt.text, hint: hint, error: errors.isEmpty ? nil : errors.joined(separator: "; "))
         case .confirm(let confirmation):
             var hints = [KeyHint(key: confirmation.armed ? state.glyphs.enter : "y", label: confirmation.armed ? "confirm" : "then \(state.glyphs.enter) to confirm"), KeyHint(key: "n Esc", label: "cancel")]
             if confirmation.options.count > 1 { hints.insert(KeyHint(key: "1-\(confirmation.options.count) j/k", label: "choose"), at: 0) }

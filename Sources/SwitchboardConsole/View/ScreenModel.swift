@@ -118,7 +118,7 @@ enum FooterModel: Sendable, Hashable {
     case hints([KeyHint])
     case flash(String, Flash.Kind)
     /// A text prompt: label, the text typed so far, and a hint after it.
-    case prompt(label: String, text: String, hint: String)
+    case prompt(label: String, text: String, hint: String, error: String? = nil)
 }
 
 /// What is drawn over the body.
