@@ -4,7 +4,7 @@ the panes with their colours (tmux capture-pane -e) and renders them to PNG with
 
     .venv/bin/pip install pillow && .venv/bin/python scripts/screenshots.py
 
-Writes screenshots/console.png, help.png, event-detail.png and sources.png.
+Writes screenshots/console.png, help.png, event-detail.png, retry-dialog.png and sources.png.
 """
 import os
 import re
@@ -127,6 +127,17 @@ def main():
         session.keys("Enter")
         time.sleep(1)
         render(session.screen(ansi=True), os.path.join(out, "event-detail.png"))
+        session.keys("Escape")
+        # The retry-or-replay dialog on a PARTIAL event (one delivery failed).
+        session.keys("/")
+        for ch in "status:partial":
+            session.keys(ch)
+        session.keys("Enter")
+        time.sleep(2)
+        session.keys("r")
+        time.sleep(0.8)
+        render(session.screen(ansi=True), os.path.join(out, "retry-dialog.png"))
+        session.keys("Escape")
         session.keys("Escape")
         session.keys("s")
         time.sleep(1)
