@@ -62,7 +62,8 @@ import Testing
         #expect(Fixtures.confirm(&state) == [.perform(confirmation.action)])
 
         var retry = Fixtures.state()
-        Fixtures.press([.character("4"), .character("r")], &retry)
+        Fixtures.openQueue(Fixtures.crm.id, &retry)
+        Fixtures.press([.character("r")], &retry)
         guard case .confirm(let second) = retry.modal else {
             Issue.record("expected a confirmation")
             return
@@ -72,7 +73,8 @@ import Testing
 
     @Test func retryingADisabledEndpointsDeliveryIsRefusedUpFront() {
         var state = Fixtures.state()
-        Fixtures.press([.character("4"), .character("G"), .character("r")], &state)
+        Fixtures.openQueue(Fixtures.analytics.id, &state)
+        Fixtures.press([.character("r")], &state)
         #expect(state.modal == nil)
         #expect(state.flash?.kind == .error)
         #expect(state.flash?.message.contains("analytics is paused") == true)

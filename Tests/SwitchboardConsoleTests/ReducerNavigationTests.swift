@@ -62,6 +62,7 @@ import Testing
     @Test func movingInAnEmptyPaneDoesNothing() {
         var state = Fixtures.state()
         state.retryQueue = []
+        state.queueGroups = []
         Fixtures.press([.character("4"), .down, .character("G"), .pageDown, .enter, .character("r")], &state)
         #expect(state.cursor(.retryQueue).selection == 0)
         #expect(state.detail == nil)
@@ -75,7 +76,8 @@ import Testing
         #expect(state.inspected == second)
         #expect(effects.contains(.load(.eventDetail(second))))
         // The retry pane's selection inspects the delivery's event.
-        Fixtures.press([.character("4"), .down], &state)
+        Fixtures.openQueue(Fixtures.crm.id, &state)
+        Fixtures.press([.down], &state)
         #expect(state.inspected?.id == Fixtures.retryQueue[1].eventID)
         // Working in the attempts pane leaves the inspected event alone.
         Fixtures.press([.character("3")], &state)

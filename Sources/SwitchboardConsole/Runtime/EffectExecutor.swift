@@ -22,8 +22,45 @@ struct EffectExecutor: Sendable {
                 return .loaded(.gauges(try await operations.gauges()))
             case .events(let window):
                 return .loaded(.events(window, try await operations.events(window.query)))
-            case .retryQueue(let limit):
-                return .loaded(.retryQueue(try await operations.retryQueue(limit: limit)))
+            case .retryQueue(let endpointID, _, let limit):
+                // Until the store lists one endpoint's queue: its rows among the soonest.
+                let rows = try await operations.retryQueue(limit: 5000).filter { $0.endpointID == endpointID }
+                return .loaded(.retryQueue(endpointID: endpointID, Array(rows.prefix(limit))))
+            case .queueGroups:
+                // Until the store counts the queue per endpoint: grouped from the soonest rows.
+                let rows = try await operations.retryQueue(limit: 5000)
+                let urls = Dictionary(try await operations.endpoints().map { ($0.id, $0.url) }, uniquingKeysWith: { first, _ in first })
+                let groups = Dictionary(grouping: rows, by: \.endpointID).map { endpointID, deliveries in
+                    QueueGroup(
+                        endpointID: endpointID, tenantID: deliveries[0].tenantID, url: urls[endpointID] ?? "",
+                        waiting: deliveries.count { $0.state == .pending },
+                        paused: deliveries.count { $0.state == .paused },
+                        scheduled: deliveries.count { $0.state == .scheduled },
+                        nextDue: deliveries.compactMap(\.nextAttemptAt).min())
+                }
+                return .loaded(.queueGroups(groups.sorted { ($0.total, $1.endpointID) > ($1.total, $0.endpointID) }))
+            case .failures(let limit):
+                // Until the store lists failed deliveries: those of the newest failed,
+                // partial and queued events.
+                var rows: [FailureRow] = []
+                let urls = Dictionary(try await operations.endpoints().map { ($0.id, $0.url) }, uniquingKeysWith: { first, _ in first })
+                for status in [Event.Status.failed, .partial, .queued] {
+                    let page = try await operations.events(EventQuery(tenant: nil, limit: 40, status: status))
+                    for event in page.items {
+                        try Task.checkCancellation()
+                        let detail = try await operations.eventDetail(EventRef(id: event.id, tenantID: event.tenantID))
+                        for delivery in detail.deliveries where delivery.state == .failed || (delivery.state == .scheduled && delivery.attemptCount > 0) {
+                            rows.append(
+                                FailureRow(
+                                    delivery: delivery, eventType: event.eventType, endpointURL: urls[delivery.endpointID] ?? "",
+                                    lastError: delivery.lastError, lastStatusCode: delivery.lastStatusCode,
+                                    attemptCount: delivery.attemptCount, nextAttemptAt: delivery.nextAttemptAt))
+                        }
+                    }
+                }
+                return .loaded(.failures(Array(rows.sorted { $0.delivery.updatedAt > $1.delivery.updatedAt }.prefix(limit))))
+            case .logs:
+                return .loaded(.failed(request, "this dispatcher does not keep recent log lines; see <data-dir>/switchboard.log"))
             case .eventDetail(let event):
                 return .loaded(.eventDetail(event, try await operations.eventDetail(event)))
             case .tallies(let events):

@@ -31,6 +31,10 @@ struct ConsoleState: Sendable {
     var focus: Pane = .events
     /// What pane 1 shows: ``Pane/endpoints`` or ``Pane/sources`` (`s` switches).
     var paneOne: Pane = .endpoints
+    /// What pane 2 shows: ``Pane/events`` or ``Pane/failures`` (`F` switches).
+    var paneTwo: Pane = .events
+    /// What pane 4 shows: ``Pane/retryQueue`` or ``Pane/logs`` (`l` switches).
+    var paneFour: Pane = .retryQueue
     var cursors: [Pane: ListCursor] = [:]
     var filters: [Pane: FilterQuery] = [:]
     var modal: Modal?
@@ -62,7 +66,20 @@ struct ConsoleState: Sendable {
     var inspected: EventRef?
     /// Its deliveries and attempts, once loaded.
     var inspectedDetail: EventDetail?
+    /// The retry queue grouped by endpoint, largest first.
+    var queueGroups: [QueueGroup] = []
+    /// The endpoint whose queue pane 4 lists (Enter on a group), or nil for the groups.
+    var queueEndpoint: QueueGroup?
+    /// That endpoint's waiting deliveries, soonest first.
     var retryQueue: [Delivery] = []
+    /// Failed and retrying deliveries, newest first (the failures view).
+    var failures: [FailureRow] = []
+    /// The server's recent log lines, warnings and errors first.
+    var logs: [LogRow] = []
+    /// The session and its connection, when the data side tells them.
+    var session: SessionStatus?
+    /// The admin key created by this start, shown once in a panel.
+    var firstStartAdminKey: String?
     var rates = RateMeter()
     var sync = SyncState()
     /// Changes the feed lost so far (a subscriber that falls behind).
@@ -85,7 +102,7 @@ struct ConsoleState: Sendable {
     func filter(_ pane: Pane) -> FilterQuery { filters[pane] ?? FilterQuery("") }
 
     /// The panes on screen, in `Tab` order: pane 1's current view, then panes 2–4.
-    var panes: [Pane] { Pane.onScreen(paneOne: paneOne) }
+    var panes: [Pane] { Pane.onScreen(paneOne: paneOne, paneTwo: paneTwo, paneFour: paneFour) }
 
     /// How many sources refused their most recent request.
     var refusingSourceCount: Int { sources.count(where: SourceStatus.isRefusing) }

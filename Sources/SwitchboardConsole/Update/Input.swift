@@ -36,7 +36,14 @@ enum DataRequest: Sendable, Hashable {
     case health
     case gauges
     case events(EventsWindowRequest)
-    case retryQueue(limit: Int)
+    /// One endpoint's waiting deliveries, soonest first.
+    case retryQueue(endpointID: String, tenantID: TenantID, limit: Int)
+    /// The retry queue grouped by endpoint.
+    case queueGroups
+    /// Failed and retrying deliveries, newest first.
+    case failures(limit: Int)
+    /// The server's recent log lines.
+    case logs(limit: Int)
     case eventDetail(EventRef)
     /// Delivery states of these events (for rows loaded from the store).
     case tallies([EventRef])
@@ -49,6 +56,9 @@ enum DataRequest: Sendable, Hashable {
         case .gauges: .gauges
         case .events: .events
         case .retryQueue: .retryQueue
+        case .queueGroups: .queueGroups
+        case .failures: .failures
+        case .logs: .logs
         case .eventDetail: .eventDetail
         case .tallies: .tallies
         }
@@ -62,7 +72,10 @@ enum DataResult: Sendable {
     case health([String: EndpointHealthBoard.Snapshot])
     case gauges(StoreGauges)
     case events(EventsWindowRequest, Page<Event>)
-    case retryQueue([Delivery])
+    case retryQueue(endpointID: String, [Delivery])
+    case queueGroups([QueueGroup])
+    case failures([FailureRow])
+    case logs([LogRow])
     case eventDetail(EventRef, EventDetail)
     case tallies([String: DeliveryTally], requested: [EventRef])
     /// The load failed with a message safe to show.

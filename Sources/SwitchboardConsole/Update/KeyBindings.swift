@@ -92,7 +92,7 @@ extension Key {
 /// The console's key bindings: one table for dispatch, footer, help and read-only mode.
 enum KeyBindings {
     private static let endpointsPane: BindingScope = .panes([.endpoints])
-    private static let deliveryPanes: BindingScope = .panes([.attempts, .retryQueue])
+    private static let deliveryPanes: BindingScope = .panes([.attempts, .retryQueue, .failures])
 
     static let all: [KeyBinding] = [
         // Everywhere
@@ -103,7 +103,7 @@ enum KeyBindings {
         KeyBinding(keys: [.tab, .backTab], action: .nextPane, label: "next / previous pane", scope: .lists, footerPriority: 60, footerLabel: { _ in "pane" }, keyText: "Tab / Shift-Tab"),
         KeyBinding(
             keys: [.character("1"), .character("2"), .character("3"), .character("4")], action: .focusPane,
-            label: "endpoints (or sources), events, attempts, retry queue", scope: .lists),
+            label: "endpoints (or sources), events (or failures), attempts, retry queue (or log)", scope: .lists),
         KeyBinding(
             keys: [.character("s")], action: .toggleSources, label: "sources in pane 1 / back to endpoints", scope: .lists, footerPriority: 35,
             footerLabel: { $0.focus == .sources ? "endpoints" : "sources" }),
@@ -116,13 +116,17 @@ enum KeyBindings {
         KeyBinding(keys: [.control("d")], action: .halfPageDown, label: "half page down", scope: .everywhere),
         KeyBinding(keys: [.control("u")], action: .halfPageUp, label: "half page up", scope: .everywhere),
         KeyBinding(keys: [.character("/")], action: .filter, label: "filter: type:order.* status:failed endpoint:name text", scope: .lists, footerPriority: 70, footerLabel: { _ in "filter" }),
-        KeyBinding(keys: [.escape], action: .clearFilter, label: "clear the filter", scope: .lists, footerPriority: 80, footerLabel: { $0.filter($0.focus).isEmpty ? nil : "clear filter" }),
+        KeyBinding(
+            keys: [.escape], action: .clearFilter, label: "clear the filter (pane 4: back to the queue's groups)", scope: .lists, footerPriority: 80,
+            footerLabel: { !$0.filter($0.focus).isEmpty ? "clear filter" : ($0.focus == .retryQueue && $0.queueEndpoint != nil ? "groups" : nil) }),
         KeyBinding(keys: [.character("f")], action: .follow, label: "follow new events / freeze the list", scope: .lists, footerPriority: 40, footerLabel: { $0.events.following ? "freeze" : "follow" }),
         KeyBinding(
             keys: [.character("y")], action: .copyID, label: "copy the selected id (detail view: a curl command) to the clipboard", scope: .everywhere, footerPriority: 20,
             footerLabel: { $0.detail == nil ? "copy id" : "copy curl" }),
+        KeyBinding(keys: [.character("F")], action: .failures, label: "failures in pane 2 (failed and retrying deliveries) / back to events", scope: .lists, footerPriority: 45, footerLabel: { $0.paneTwo == .failures ? "events" : "failures" }),
+        KeyBinding(keys: [.character("l")], action: .logs, label: "server log in pane 4 / back to the retry queue", scope: .lists, footerPriority: 25, footerLabel: { $0.paneFour == .logs ? "queue" : "log" }),
         // Pane 1: endpoints
-        KeyBinding(keys: [.enter], action: .open, label: "open the detail view (endpoints: their events)", scope: .lists, footerPriority: 65, footerLabel: { $0.focus == .endpoints ? "events" : "open" }),
+        KeyBinding(keys: [.enter], action: .open, label: "open the detail view (endpoints: their events; queue groups: that endpoint's queue)", scope: .lists, footerPriority: 65, footerLabel: { $0.focus == .endpoints ? "events" : "open" }),
         KeyBinding(keys: [.character("e")], action: .endpointSettings, label: "endpoint settings and health", scope: endpointsPane, footerPriority: 55, footerLabel: { _ in "settings" }),
         KeyBinding(keys: [.character("o")], action: .cycleOrder, label: "sort order: health (failing and paused first), failure rate, name", scope: endpointsPane, footerPriority: 34, footerLabel: { "by " + $0.endpointOrder.next.word }),
         KeyBinding(

@@ -17,11 +17,19 @@ extension Reducer {
                 return []
             }
             return beginEventRetry(event, &state)
-        case .attempts, .retryQueue:
+        case .attempts, .retryQueue, .failures:
             guard !state.readOnly else { return refuseReadOnly("retry", &state) }
-            let delivery = state.focus == .attempts ? state.selectedAttemptsDelivery : state.selectedRetryDelivery
+            let delivery: Delivery? =
+                switch state.focus {
+                case .attempts: state.selectedAttemptsDelivery
+                case .failures: state.selectedFailure?.delivery
+                default: state.selectedRetryDelivery
+                }
             guard let delivery else {
-                flash("No delivery selected to retry", .info, &state)
+                flash(
+                    state.focus == .retryQueue && state.queueEndpoint == nil
+                        ? "Enter opens the selected endpoint's queue; r there retries a delivery (B in pane 1 recovers them all)"
+                        : "No delivery selected to retry", .info, &state)
                 return []
             }
             let endpoint = state.endpoint(id: delivery.endpointID)
@@ -44,7 +52,7 @@ extension Reducer {
                         "It is \(delivery.state.rawValue) after \(Format.count(delivery.attemptCount, "attempt")).",
                     ], openedAt: state.now))
             return []
-        case .endpoints, .sources:
+        case .endpoints, .sources, .logs:
             flash("r replays the event selected in pane 2, or retries a delivery in panes 3 and 4", .info, &state)
             return []
         }
@@ -177,7 +185,7 @@ extension Reducer {
             flash(
                 "Replayed \(Format.shortID(original.id)) as \(result.event.id) to \(Format.count(result.deliveries.count, "endpoint")): \(names.joined(separator: ", "))",
                 .success, &state)
-            state.sync.markDirty(.events, .retryQueue, .gauges)
+            state.sync.markDirty(.events, .retryQueue, .queueGroups, .gauges)
         case .retriedFailed(let original, let deliveries):
             let names = deliveries.map { state.endpoint(id: $0.endpointID)?.name ?? $0.endpointID }
             if deliveries.isEmpty {
@@ -185,18 +193,18 @@ extension Reducer {
             } else {
                 flash("Retrying \(Format.count(deliveries.count, "failed delivery").replacingOccurrences(of: "deliverys", with: "deliveries")) of \(original.id): \(names.joined(separator: ", "))", .success, &state)
             }
-            state.sync.markDirty(.retryQueue, .eventDetail, .gauges, .events)
+            state.sync.markDirty(.retryQueue, .queueGroups, .failures, .eventDetail, .gauges, .events)
         case .recovered(let name, let since, let count):
             flash(
                 count == 0
                     ? "Nothing to recover: no delivery to \(name) failed since \(Format.timestamp(since, timeZone: state.timeZone))"
                     : "Recovered \(Format.count(count, "failed delivery").replacingOccurrences(of: "deliverys", with: "deliveries")) of \(name): they are due now",
                 count == 0 ? .info : .success, &state)
-            state.sync.markDirty(.retryQueue, .gauges, .events, .eventDetail)
+            state.sync.markDirty(.retryQueue, .queueGroups, .failures, .gauges, .events, .eventDetail)
         case .retried(let delivery, let name):
             flash("Retrying \(delivery.id) to \(name) now", .success, &state)
             upsertRetry(delivery, &state)
-            state.sync.markDirty(.retryQueue, .eventDetail, .gauges)
+            state.sync.markDirty(.retryQueue, .queueGroups, .failures, .eventDetail, .gauges)
         case .endpointChanged(let endpoint):
             upsert(endpoint, &state)
             flash(
@@ -204,7 +212,7 @@ extension Reducer {
                     ? "Resumed \(endpoint.name): its paused deliveries go out now"
                     : "Paused \(endpoint.name): its deliveries wait, nothing is dropped",
                 .success, &state)
-            state.sync.markDirty(.retryQueue, .gauges, .eventDetail)
+            state.sync.markDirty(.retryQueue, .queueGroups, .gauges, .eventDetail)
         case .secretRotated(let endpoint):
             upsert(endpoint, &state)
             let grace = endpoint.previousSecretExpiresAt.map { "the old one signs until " + Format.timestamp($0, timeZone: state.timeZone) } ?? "the old one no longer works"

@@ -93,6 +93,7 @@ enum Reducer {
         case .open: return pane == .endpoints ? openEndpointEvents(&state) : openDetail(&state)
         case .back: return []
         case .clearFilter:
+            if pane == .retryQueue && state.queueEndpoint != nil && state.filter(pane).isEmpty { return closeQueue(&state) }
             guard !state.filter(pane).isEmpty else { return [] }
             return setFilter("", for: pane, &state)
         case .filter:
@@ -111,7 +112,8 @@ enum Reducer {
             return []
         case .endpointSettings: return openDetail(&state)
         case .recover: return beginRecover(&state)
-        case .failures, .logs: return []
+        case .failures: return toggleView(.failures, instead: .events, &state)
+        case .logs: return toggleView(.logs, instead: .retryQueue, &state)
         }
     }
 

@@ -11,7 +11,7 @@ enum ScreenBuilder {
         } else if let detail = state.detail {
             body = .detail(detailModel(detail, state: state, layout: layout))
         } else {
-            let panes = layout.visiblePanes(focus: state.focus, paneOne: state.paneOne).map { pane(for: $0, state: state, layout: layout) }
+            let panes = layout.visiblePanes(focus: state.focus, paneOne: state.paneOne, paneTwo: state.paneTwo, paneFour: state.paneFour).map { pane(for: $0, state: state, layout: layout) }
             body = .panes(tabs: layout.arrangement == .tabbed ? tabs(state) : nil, panes: panes)
         }
         if layout.arrangement != .tooSmall { overlay = overlayModel(state) }
@@ -26,6 +26,8 @@ enum ScreenBuilder {
         case .events: EventsPaneBuilder.build(state, layout: layout)
         case .attempts: AttemptsPaneBuilder.build(state, layout: layout)
         case .retryQueue: RetryPaneBuilder.build(state, layout: layout)
+        case .failures: FailuresPaneBuilder.build(state, layout: layout)
+        case .logs: LogPaneBuilder.build(state, layout: layout)
         }
     }
 

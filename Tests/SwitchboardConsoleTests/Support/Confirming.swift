@@ -24,3 +24,24 @@ extension Fixtures {
         for _ in 0..<state.endpoints.count where state.selectedEndpoint?.id != id { press([.down], &state) }
     }
 }
+
+extension Fixtures {
+    /// The sample retry queue grouped by endpoint, as the store counts it.
+    static var queueGroups: [QueueGroup] {
+        Dictionary(grouping: retryQueue, by: \.endpointID).map { id, rows in
+            QueueGroup(
+                endpointID: id, tenantID: rows[0].tenantID, url: endpoints.first { $0.id == id }?.url ?? "",
+                waiting: rows.count { $0.state == .pending }, paused: rows.count { $0.state == .paused },
+                scheduled: rows.count { $0.state == .scheduled }, nextDue: rows.compactMap(\.nextAttemptAt).min())
+        }.sorted { ($0.total, $1.endpointID) > ($1.total, $0.endpointID) }
+    }
+
+    /// Focuses pane 4, opens endpoint `id`'s queue with Enter and answers its load.
+    static func openQueue(_ id: String, _ state: inout ConsoleState) {
+        state.queueGroups = queueGroups
+        press([.character("4"), .character("g")], &state)
+        for _ in 0..<state.queueGroups.count where state.selectedQueueGroup?.endpointID != id { press([.down], &state) }
+        press([.enter], &state)
+        _ = Reducer.reduce(&state, .loaded(.retryQueue(endpointID: id, retryQueue.filter { $0.endpointID == id })))
+    }
+}
