@@ -15,7 +15,7 @@ enum FailuresPaneBuilder {
             Column(title: "type", width: .flex(min: 8, weight: 1), priority: 30),
             Column(title: "#", width: .fixed(3), alignRight: true, priority: 70),
             Column(title: "last error", width: .flex(min: 14, weight: 4), priority: 80),
-            Column(title: "delivery", width: .upTo(min: 12, ideal: 30), priority: 40, truncatesInTheMiddle: true),
+            Column(title: "delivery", width: .flex(min: 12, weight: 2), priority: 40, truncatesInTheMiddle: true),
         ]
         let visible = cursor.top..<min(rows.count, cursor.top + height)
         let models: [RowModel] = visible.map { index in
