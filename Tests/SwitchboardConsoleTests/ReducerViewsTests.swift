@@ -32,7 +32,7 @@ import Testing
         #expect(state.panes == [.endpoints, .failures, .attempts, .retryQueue])
         let text = render(state).plainText
         #expect(text.contains("2 Failures"))
-        #expect(text.contains("↺ retrying 4m12s") && text.contains("timeout: no response within"))
+        #expect(text.contains("↺ retrying 4m12s") && text.contains("timeout: no"))
         #expect(text.contains("✗ failed") && text.contains("HTTP 503"))
         Fixtures.press([.character("F")], &state)
         #expect(state.focus == .events && state.paneTwo == .events)
