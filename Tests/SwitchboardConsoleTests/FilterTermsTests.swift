@@ -64,3 +64,46 @@ import Testing
         Golden.check(render(state), "filter-error-120x40")
     }
 }
+
+/// A whole id pasted (or typed, then Enter) into the filter is looked up in the store and
+/// opened, wherever it is.
+@Suite struct LocateTests {
+    static let farBack = EventRef(id: Fixtures.id("evt", 50_000), tenantID: "acme")
+
+    @Test func aPastedIdIsLookedUpAndOpened() {
+        var state = Fixtures.state()
+        Fixtures.press([.character("/")], &state)
+        let effects = Reducer.reduce(&state, .paste(Self.farBack.id))
+        #expect(effects == [.load(.locate(Self.farBack.id))])
+        let opened = Reducer.reduce(&state, .loaded(.located(Self.farBack.id, .event(Self.farBack))))
+        #expect(state.modal == nil)
+        #expect(state.detail?.target == .event(Self.farBack))
+        #expect(state.inspected == Self.farBack)
+        #expect(opened.contains(.load(.eventDetail(Self.farBack))))
+        #expect(state.filter(.events).isEmpty)
+    }
+
+    @Test func enterOnATypedIdLooksItUp() {
+        var state = Fixtures.state()
+        let effects = Fixtures.press([.character("/")] + Fixtures.typing(Fixtures.crm.id) + [.enter], &state)
+        #expect(effects == [.load(.locate(Fixtures.crm.id))])
+        _ = Reducer.reduce(&state, .loaded(.located(Fixtures.crm.id, .endpoint(id: Fixtures.crm.id, tenantID: "default"))))
+        #expect(state.focus == .endpoints && state.selectedEndpoint?.id == Fixtures.crm.id)
+    }
+
+    @Test func anAttemptIdOpensTheAttempt() {
+        var state = Fixtures.state()
+        let attempt = Fixtures.detail(for: Fixtures.events[0]).attempts[0]
+        _ = Reducer.reduce(&state, .loaded(.located(attempt.id, .attempt(EventRef(id: attempt.eventID, tenantID: "default"), deliveryID: attempt.deliveryID, attemptID: attempt.id))))
+        #expect(state.detail?.target == .attempt(id: attempt.id, event: EventRef(id: attempt.eventID, tenantID: "default")))
+    }
+
+    @Test func anUnknownIdSaysSo() {
+        var state = Fixtures.state()
+        Fixtures.press([.character("/")], &state)
+        _ = Reducer.reduce(&state, .paste(Self.farBack.id))
+        _ = Reducer.reduce(&state, .loaded(.failed(.locate(Self.farBack.id), "no event \(Self.farBack.id)")))
+        #expect(state.flash?.kind == .error)
+        #expect(state.flash?.message == "\(Self.farBack.id) not found: no event \(Self.farBack.id)")
+    }
+}

@@ -59,6 +59,8 @@ struct EffectExecutor: Sendable {
                     }
                 }
                 return .loaded(.failures(Array(rows.sorted { $0.delivery.updatedAt > $1.delivery.updatedAt }.prefix(limit))))
+            case .locate(let id):
+                return .loaded(.located(id, try await locate(id)))
             case .logs:
                 return .loaded(.failed(request, "this dispatcher does not keep recent log lines; see <data-dir>/switchboard.log"))
             case .eventDetail(let event):
@@ -121,6 +123,24 @@ struct EffectExecutor: Sendable {
             logger.warning("console action failed", metadata: ["action": "\(action.verb)", "error": "\(error)"])
             return .completed(.failed(action, Self.message(for: error)))
         }
+    }
+
+    /// Until the store resolves any id: events by id in each tenant the console knows of,
+    /// endpoints from the list.
+    private func locate(_ id: String) async throws -> LocatedTarget {
+        let endpoints = try await operations.endpoints()
+        if id.hasPrefix("ep_") {
+            guard let endpoint = endpoints.first(where: { $0.id == id }) else { throw SwitchboardError(.notFound, code: "not_found", message: "no endpoint \(id)") }
+            return .endpoint(id: endpoint.id, tenantID: endpoint.tenantID)
+        }
+        guard id.hasPrefix("evt_") else { throw SwitchboardError(.notFound, code: "not_found", message: "only event and endpoint ids can be looked up by this dispatcher") }
+        let tenants = Set(endpoints.map(\.tenantID) + (try await operations.sources()).map(\.tenantID) + ["default"])
+        for tenant in tenants.sorted() {
+            if let detail = try? await operations.eventDetail(EventRef(id: id, tenantID: tenant)) {
+                return .event(EventRef(id: detail.event.id, tenantID: detail.event.tenantID))
+            }
+        }
+        throw SwitchboardError(.notFound, code: "not_found", message: "no event \(id)")
     }
 
     /// Until the store offers recovery as one operation: retries each delivery to the

@@ -2,7 +2,7 @@ import Foundation
 
 /// The kinds of data the console loads from the dispatcher.
 enum DataKind: Sendable, Hashable, CaseIterable {
-    case endpoints, sources, health, gauges, events, retryQueue, queueGroups, failures, logs, eventDetail, tallies
+    case endpoints, sources, health, gauges, events, retryQueue, queueGroups, failures, logs, locate, eventDetail, tallies
 
     /// Least time between two loads while changes keep coming.
     var minimumInterval: TimeInterval {
@@ -12,7 +12,7 @@ enum DataKind: Sendable, Hashable, CaseIterable {
         case .events: 1
         case .eventDetail: 0.3
         case .endpoints, .sources: 1
-        case .tallies: 0.2
+        case .tallies, .locate: 0.2
         }
     }
 
@@ -25,7 +25,7 @@ enum DataKind: Sendable, Hashable, CaseIterable {
         case .events: 10
         case .eventDetail: 10
         case .endpoints, .sources: 15
-        case .tallies: .infinity
+        case .tallies, .locate: .infinity
         }
     }
 }

@@ -68,3 +68,11 @@ struct SessionStatus: Sendable, Hashable {
     var serverVersion: String
     var connection: Connection = .live
 }
+
+/// Where a whole id lives, as the console jumps to it.
+enum LocatedTarget: Sendable, Hashable {
+    case event(EventRef)
+    case delivery(EventRef, deliveryID: String)
+    case attempt(EventRef, deliveryID: String, attemptID: String)
+    case endpoint(id: String, tenantID: TenantID)
+}

@@ -44,6 +44,8 @@ enum DataRequest: Sendable, Hashable {
     case failures(limit: Int)
     /// The server's recent log lines.
     case logs(limit: Int)
+    /// Where a whole id lives, over the whole store.
+    case locate(String)
     case eventDetail(EventRef)
     /// Delivery states of these events (for rows loaded from the store).
     case tallies([EventRef])
@@ -59,6 +61,7 @@ enum DataRequest: Sendable, Hashable {
         case .queueGroups: .queueGroups
         case .failures: .failures
         case .logs: .logs
+        case .locate: .locate
         case .eventDetail: .eventDetail
         case .tallies: .tallies
         }
@@ -76,6 +79,7 @@ enum DataResult: Sendable {
     case queueGroups([QueueGroup])
     case failures([FailureRow])
     case logs([LogRow])
+    case located(String, LocatedTarget)
     case eventDetail(EventRef, EventDetail)
     case tallies([String: DeliveryTally], requested: [EventRef])
     /// The load failed with a message safe to show.

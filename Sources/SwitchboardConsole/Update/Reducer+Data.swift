@@ -186,6 +186,9 @@ extension Reducer {
             state.failures = rows
             reanchor(.failures, &state)
             return state.inspectionSource == .failures ? refreshInspected(&state) : []
+        case .located(let id, let target):
+            finish(.locate, &state)
+            return openLocated(id, target, &state)
         case .logs(let lines):
             finish(.logs, &state)
             state.logs = lines
@@ -216,6 +219,10 @@ extension Reducer {
             finish(.tallies, &state)
             state.tallies.merge(tallies) { _, new in new }
             state.talliesRequested.subtract(requested.map(\.id).filter { tallies[$0] != nil })
+            return []
+        case .failed(.locate(let id), let message):
+            state.sync.finished(.locate, at: state.now)
+            flash("\(id) not found: \(message)", .error, &state)
             return []
         case .failed(let request, let message):
             state.sync.finished(request.kind, at: state.now)

@@ -144,6 +144,7 @@ extension Reducer {
         case .enter:
             // A filter with a term it cannot use stays open, its error shown.
             guard FilterQuery(prompt.text).errors(in: prompt.pane).isEmpty else { return [] }
+            if let id = FilterQuery(prompt.text).id { return locate(id, &state) }
             state.modal = nil
             return []
         case .backspace, .delete:
@@ -187,8 +188,42 @@ extension Reducer {
     }
 }
 
-/// Bracketed paste.
+/// Bracketed paste, and jumping to a whole id.
 extension Reducer {
+    /// Asks the store where `id` lives; the answer opens it.
+    static func locate(_ id: String, _ state: inout ConsoleState) -> [Effect] {
+        state.sync.started(.locate)
+        flash("Looking for \(id) in the store…", .info, &state)
+        return [.load(.locate(id))]
+    }
+
+    /// Opens what a located id names: the event (its detail view, the attempts pane on it),
+    /// the delivery or attempt inside it, or the endpoint in pane 1.
+    static func openLocated(_ id: String, _ target: LocatedTarget, _ state: inout ConsoleState) -> [Effect] {
+        if case .filter = state.modal { state.modal = nil }
+        for pane in Pane.allCases where state.filter(pane).id == id { state.filters[pane] = nil }
+        flash("Found \(id)", .success, &state)
+        switch target {
+        case .endpoint(let endpointID, _):
+            state.detail = nil
+            var effects = focus(.endpoints, &state)
+            if let index = state.rowIndex(.endpoints, id: endpointID) { effects += select(.endpoints, index: index, &state) }
+            return effects
+        case .event(let event):
+            let effects = inspect(event, &state)
+            state.detail = DetailState(target: .event(event))
+            return effects
+        case .delivery(let event, let deliveryID):
+            let effects = inspect(event, &state)
+            state.detail = DetailState(target: .delivery(id: deliveryID, event: event))
+            return effects
+        case .attempt(let event, _, let attemptID):
+            let effects = inspect(event, &state)
+            state.detail = DetailState(target: .attempt(id: attemptID, event: event))
+            return effects
+        }
+    }
+
     /// Pasted text goes into the open prompt (filter or typed confirmation) as text, its
     /// line breaks and control characters turned into spaces; anywhere else it is dropped.
     /// It never runs keys.
@@ -199,6 +234,8 @@ extension Reducer {
         case .filter(var prompt):
             prompt.text = String((prompt.text + clean).prefix(200))
             state.modal = .filter(prompt)
+            // A whole id pasted: jump to it, wherever it is in the store.
+            if let id = FilterQuery(prompt.text).id { return locate(id, &state) }
             return setFilter(prompt.text, for: prompt.pane, &state)
         case .typedConfirm(var confirmation):
             confirmation.typed = String((confirmation.typed + clean).prefix(256))
