@@ -115,6 +115,11 @@ struct ConsoleRuntime: Sendable {
             initial.timeZone = runtime.timeZone
             initial.ingestBaseURL = runtime.options.ingestBaseURL
             initial.devMode = runtime.options.devMode
+            initial.stopsDispatcherOnQuit = runtime.options.stopsDispatcherOnQuit && !runtime.options.readOnly
+            initial.session = SessionStatus(target: "embedded", attached: false, serverVersion: runtime.options.serverVersion)
+            if let key = runtime.options.firstStartAdminKey {
+                initial.modal = .adminKey(AdminKeyPanel(key: key, file: runtime.options.adminKeyFile))
+            }
             state = initial
             let effects = apply(.tick(initial.now), renderNow: true)
             return effects

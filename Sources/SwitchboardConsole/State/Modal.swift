@@ -15,6 +15,8 @@ enum Modal: Sendable, Hashable {
     case secret(SecretReveal)
     /// `B`: the time to recover failed deliveries since, then the endpoint's name.
     case recover(RecoverPrompt)
+    /// The admin key the first start created, shown once until dismissed.
+    case adminKey(AdminKeyPanel)
 }
 
 /// The filter being typed.
@@ -122,6 +124,13 @@ struct RecoverPrompt: Sendable, Hashable {
     var since: Date?
     var typedName = ""
     var error: String?
+}
+
+/// The first start's admin key: dropped from the state once dismissed.
+struct AdminKeyPanel: Sendable, Hashable {
+    var key: String
+    /// The 0600 file it was also written to.
+    var file: String?
 }
 
 /// A secret shown once; it is dropped from the state when the modal closes.

@@ -82,6 +82,15 @@ extension Reducer {
             return []
         case .recover(let prompt):
             return handleRecoverKey(key, prompt, &state)
+        case .adminKey(let panel):
+            if key == .enter || key == .escape {
+                state.modal = nil
+                flash(panel.file.map { "The admin key is kept in \($0) (mode 0600)" } ?? "Admin key dismissed: it is not shown again", .info, &state)
+            } else if key == .character("y") {
+                flash("Copied the admin key to the clipboard (OSC 52)", .success, &state)
+                return [.copy(panel.key)]
+            }
+            return []
         case .secret:
             if key == .enter || key == .escape || key == .character("q") {
                 state.modal = nil

@@ -38,6 +38,17 @@ enum ScreenBuilder {
         var left = [HeaderModel.Segment(spans: [Span(" switchboard ", .brand)], priority: 100)]
         if state.devMode { left.append(.init(spans: [Span(" DEV ", .badge)], priority: 96)) }
         if state.readOnly { left.append(.init(spans: [Span(" READ-ONLY ", .badge)], priority: 95)) }
+        if let session = state.session {
+            let version = session.serverVersion.isEmpty ? "" : " v" + session.serverVersion
+            switch session.connection {
+            case .live:
+                left.append(.init(spans: [Span(" \(session.attached ? "attached " + session.target : session.target)\(version)", .header)], priority: session.attached ? 92 : 35))
+            case .connecting(let attempt):
+                left.append(.init(spans: [Span(" CONNECTING #\(attempt) ", .badge), Span(" " + session.target, .header)], priority: 97))
+            case .lost(let reason, let since):
+                left.append(.init(spans: [Span(" LOST \(Format.ago(since, now: state.now)) ", .badge), Span(" \(reason)", .header)], priority: 97))
+            }
+        }
         if !state.listenAddress.isEmpty { left.append(.init(spans: [Span(" " + state.listenAddress, .header)], priority: 60)) }
         if !state.storeDescription.isEmpty { left.append(.init(spans: [Span(" " + state.storeDescription, .header)], priority: 30)) }
         left.append(.init(spans: [Span(" ev/s " + Format.rate(rates.events), .header)], priority: 90))
@@ -98,6 +109,8 @@ enum ScreenBuilder {
             return .hints([KeyHint(key: state.glyphs.enter, label: "confirm"), KeyHint(key: "Esc", label: "cancel")])
         case .secret:
             return .hints([KeyHint(key: "\(state.glyphs.enter) Esc", label: "close (the secret is not shown again)")])
+        case .adminKey:
+            return .hints([KeyHint(key: "y", label: "copy"), KeyHint(key: "\(state.glyphs.enter) Esc", label: "dismiss (it is not shown again)")])
         case .recover(let prompt):
             return .hints([KeyHint(key: state.glyphs.enter, label: prompt.since == nil ? "next" : "recover"), KeyHint(key: "Esc", label: "cancel")])
         case .help:
@@ -159,6 +172,14 @@ enum ScreenBuilder {
                         [Span("Copy it now: it is shown only this once.", .modal)],
                         [Span(reveal.graceNote.prefix(1).uppercased() + reveal.graceNote.dropFirst() + ".", .muted)],
                     ]))
+        case .adminKey(let panel):
+            var lines: [[Span]] = [
+                [Span("This first start created an admin API key (every scope):", .modal)], [],
+                [Span(panel.key, .secret)], [],
+            ]
+            if let file = panel.file { lines.append([Span("It is also in \(file) (mode 0600, readable only by you).", .modal)]) }
+            lines.append([Span("Use it as: Authorization: Bearer <key>. Create narrower keys with switchboard keys create.", .muted)])
+            return .dialog(DialogModel(title: "Admin key", lines: lines))
         case .recover(let prompt):
             var lines = [[Span("Requeue every failed delivery of \(prompt.name) (\(prompt.endpointID))", .modal)]]
             if let since = prompt.since {
