@@ -16,7 +16,7 @@ import Testing
     /// States to press keys in: each pane focused, and a detail view.
     static func contexts() -> [(String, ConsoleState)] {
         var result: [(String, ConsoleState)] = []
-        for keys in [[Key.character("1")], [.character("s")], [.character("2")], [.character("3")], [.character("4")]] {
+        for keys in [[Key.character("1")], [.character("s")], [.character("2")], [.character("F")], [.character("3")], [.character("4")], [.character("l")]] {
             var state = Fixtures.state()
             Fixtures.press(keys, &state)
             result.append(("pane \(state.focus.title)", state))
