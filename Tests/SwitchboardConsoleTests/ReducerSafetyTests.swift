@@ -184,3 +184,26 @@ import Testing
         #expect(Self.decode("\u{1B}[200~a\u{1B}[Ab\u{1B}[201~") == [.paste("a\u{1B}[Ab")])
     }
 }
+
+extension ReducerSafetyTests {
+    @Test func failedDeliveriesOnlyToPausedEndpointsOfferNoRetry() {
+        var (state, event) = Self.partialEventState()
+        state.endpoints = state.endpoints.map { endpoint in
+            var endpoint = endpoint
+            if endpoint.id == Fixtures.crm.id { endpoint.enabled = false }
+            return endpoint
+        }
+        Fixtures.press([.character("r")], &state)
+        guard case .confirm(let dialog) = state.modal else {
+            Issue.record("expected the replay to be offered")
+            return
+        }
+        #expect(dialog.options.count == 1)
+        guard case .replay = dialog.action else {
+            Issue.record("expected only the replay, got \(dialog.action)")
+            return
+        }
+        #expect(dialog.lines.contains { $0.contains("all go to paused endpoints") })
+        _ = event
+    }
+}

@@ -80,11 +80,14 @@ extension Reducer {
             return "  \(glyphs.separator) \(endpoint.name) (\(Format.host(of: endpoint.url)))\(mark)"
         }
         var options: [Confirmation.Option] = []
+        var notes: [String] = []
         // The failed deliveries, when the attempts pane has loaded this event's deliveries.
         if let detail = state.inspectedDetail, detail.event.id == event.id {
             let failed = detail.deliveries.filter { $0.state == .failed }
             let retryable = failed.filter { state.endpoint(id: $0.endpointID)?.enabled ?? true }
-            if !failed.isEmpty {
+            if !failed.isEmpty && retryable.isEmpty {
+                notes.append("Its failed deliveries all go to paused endpoints: resume them (p in pane 1) to retry.")
+            } else if !failed.isEmpty {
                 let names = retryable.map { state.endpoint(id: $0.endpointID)?.name ?? $0.endpointID }
                 options.append(
                     Confirmation.Option(
@@ -112,7 +115,7 @@ extension Reducer {
         state.modal = .confirm(
             Confirmation(
                 options: options, title: options.count > 1 ? "Retry or replay event" : "Replay event",
-                lines: ["\(event.id) (\(event.eventType), \(event.status.rawValue))"], openedAt: state.now))
+                lines: ["\(event.id) (\(event.eventType), \(event.status.rawValue))"] + notes, openedAt: state.now))
         return []
     }
 
