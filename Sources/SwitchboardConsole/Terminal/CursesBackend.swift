@@ -139,13 +139,15 @@ final class CursesBackend {
         Self.writeRaw(osc)
     }
 
-    /// Ctrl-Z: gives the terminal back and stops the process (SIGTSTP); when the shell's
+    /// Ctrl-Z: gives the terminal back and stops the process (as SIGTSTP would); when the shell's
     /// `fg` continues it (SIGCONT), takes the terminal again and redraws everything.
     func suspend() -> TerminalSize {
         Self.writeRaw(Self.bracketedPasteOff)
         if !cursorVisible { curs_set(1) }
         endwin()
-        kill(getpid(), SIGTSTP)
+        // SIGSTOP, not SIGTSTP: curses catches SIGTSTP for its own handling, which would
+        // fight this one; SIGSTOP cannot be caught, and the shell's `fg` continues it alike.
+        kill(getpid(), SIGSTOP)
         // Continued.
         refresh()
         if !cursorVisible { curs_set(0) }
