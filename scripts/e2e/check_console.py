@@ -118,7 +118,12 @@ def main(binary):
         print("console: r replayed an event (visible through the API)")
 
         # Pause the selected endpoint in the endpoints pane.
+        # The pane sorts by health (an auto-disabled endpoint may lead): pick an active one.
         session.keys("1")
+        session.keys("/")
+        for ch in "status:active":
+            session.keys(ch)
+        session.keys("Enter")
         session.keys("g")
         session.keys("p")
         session.wait_for(lambda s: "then" in s and "to confirm" in s, "the pause confirmation")

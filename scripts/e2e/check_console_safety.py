@@ -26,7 +26,8 @@ def replays(port, key):
 
 
 def paused(port, key):
-    return [e["id"] for e in api(port, key, "/v1/endpoints")["endpoints"] if not e["enabled"]]
+    """Endpoints paused by an operator (the demo's 410 receiver auto-disables one by itself)."""
+    return sorted(e["id"] for e in api(port, key, "/v1/endpoints")["endpoints"] if not e["enabled"] and e.get("disabled_reason") == "manual")
 
 
 def check_paste_changes_nothing(session, port, key):
