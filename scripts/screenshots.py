@@ -4,7 +4,7 @@ the panes with their colours (tmux capture-pane -e) and renders them to PNG with
 
     .venv/bin/pip install pillow && .venv/bin/python scripts/screenshots.py
 
-Writes screenshots/console.png, help.png, event-detail.png and sources.png.
+Writes screenshots/console.png, help.png, event-detail.png, retry-dialog.png, sources.png and failures.png.
 """
 import os
 import re
@@ -128,9 +128,28 @@ def main():
         time.sleep(1)
         render(session.screen(ansi=True), os.path.join(out, "event-detail.png"))
         session.keys("Escape")
+        # The retry-or-replay dialog on a PARTIAL event (one delivery failed).
+        session.keys("/")
+        for ch in "status:partial":
+            session.keys(ch)
+        session.keys("Enter")
+        # The demo's failing receivers make PARTIAL events within a minute.
+        session.wait_for(lambda s: "PARTIAL" in s and " 0 matches" not in s, "a PARTIAL event", timeout=90)
+        session.keys("j")
+        session.keys("k")
+        time.sleep(2)
+        session.keys("r")
+        time.sleep(0.8)
+        render(session.screen(ansi=True), os.path.join(out, "retry-dialog.png"))
+        session.keys("Escape")
+        session.keys("Escape")
         session.keys("s")
         time.sleep(1)
         render(session.screen(ansi=True), os.path.join(out, "sources.png"))
+        session.keys("s")
+        session.keys("F")
+        time.sleep(3)
+        render(session.screen(ansi=True), os.path.join(out, "failures.png"))
         session.keys("q")
     finally:
         session.close()

@@ -20,11 +20,26 @@ public struct ConsoleOptions: Sendable {
     /// Where the console logs the actions it performs and the loads that fail. Route it to
     /// a file: nothing may write to the terminal while the console owns it.
     public var logger: Logger
+    /// The server's version, shown in the header.
+    public var serverVersion: String
+    /// Quitting stops the dispatcher in this process (embedded and dispatching): `q` asks
+    /// first while deliveries are queued or in flight.
+    public var stopsDispatcherOnQuit: Bool
+    /// The admin key this start created: shown once, in a panel the operator dismisses,
+    /// instead of being printed behind the screen.
+    public var firstStartAdminKey: String?
+    /// Where that key was also written (mode 0600), named in the panel.
+    public var adminKeyFile: String?
 
     public init(
         readOnly: Bool = false, devMode: Bool = false, listenAddress: String = "", storeDescription: String = "",
-        ingestBaseURL: String = "", logger: Logger = Logger(label: "switchboard.console")
+        ingestBaseURL: String = "", logger: Logger = Logger(label: "switchboard.console"), serverVersion: String = "",
+        stopsDispatcherOnQuit: Bool = false, firstStartAdminKey: String? = nil, adminKeyFile: String? = nil
     ) {
+        self.serverVersion = serverVersion
+        self.stopsDispatcherOnQuit = stopsDispatcherOnQuit
+        self.firstStartAdminKey = firstStartAdminKey
+        self.adminKeyFile = adminKeyFile
         self.readOnly = readOnly
         self.devMode = devMode
         self.listenAddress = listenAddress

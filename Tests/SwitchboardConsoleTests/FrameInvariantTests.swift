@@ -62,6 +62,12 @@ import Testing
             ("confirm", after([.character("r")])),
             ("typed", after([.character("1"), .character("G"), .character("R")] + Fixtures.typing(String(repeating: "名", count: 90)))),
             ("filter", after([.character("/")] + Fixtures.typing(longFilter))),
+            ("filter error", after([.character("/")] + Fixtures.typing("status:nope since:yesterday bogus:1 " + longFilter))),
+            ("help scrolled", after([.character("?")] + Array(repeating: .character("j"), count: 30))),
+            ("retry or replay", after([.down, .down, .down, .character("r")])),
+            ("recover", after([.character("1"), .character("B")] + Fixtures.typing(String(repeating: "名", count: 90)))),
+            ("recover name", after([.character("1"), .character("B"), .enter] + Fixtures.typing(String(repeating: "名", count: 90)))),
+            ("pause", after([.character("1"), .character("p")])),
         ]
     }
 
@@ -102,7 +108,7 @@ import Testing
                 }
             }
         }
-        #expect(checked == Self.columns.count * Self.rows.count * 10)
+        #expect(checked == Self.columns.count * Self.rows.count * 16)
     }
 
     @Test func theFooterIsOneLine() {

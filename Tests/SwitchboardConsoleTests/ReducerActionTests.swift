@@ -4,7 +4,7 @@ import Testing
 
 @testable import SwitchboardConsole
 
-/// The confirm flows of `r`, `d` and `R`, read-only refusal, and what results show.
+/// The confirm flows of `r`, `p` and `R`, read-only refusal, and what results show.
 @Suite struct ReducerActionTests {
     @Test func replayAsksNamingTheTargetEndpoints() {
         var state = Fixtures.state()
@@ -15,23 +15,23 @@ import Testing
         }
         let event = Fixtures.events[0]
         // order.created in tenant "default": billing (order.*), crm and analytics (all types);
-        // not the acme endpoints.
+        // not the acme endpoints. analytics is paused: named, marked and skipped.
         #expect(confirmation.action == .replay(
             event: EventRef(id: event.id, tenantID: "default"), eventType: "order.created",
-            endpointIDs: [Fixtures.billing.id, Fixtures.crm.id, Fixtures.analytics.id],
-            endpointNames: ["billing", "crm", "analytics"]))
-        let text = confirmation.lines.joined(separator: "\n")
-        #expect(text.contains("billing") && text.contains("crm") && text.contains("analytics"))
-        #expect(text.contains("[y/N]"))
-        let effects = Fixtures.press([.character("y")], &state)
+            endpointIDs: [Fixtures.billing.id, Fixtures.crm.id],
+            endpointNames: ["billing", "crm"]))
+        let text = confirmation.options.flatMap(\.lines).joined(separator: "\n")
+        #expect(text.contains("billing") && text.contains("crm") && text.contains("analytics (localhost:3000)  [■ paused: skipped]"))
+        let effects = Fixtures.confirm(&state)
         #expect(effects == [.perform(confirmation.action)])
         #expect(state.modal == nil)
     }
 
-    @Test func anythingButYCancels() {
-        for key in [Key.character("n"), .character("N"), .escape, .enter, .character("q"), .character("x")] {
+    @Test func nEscAndQCancel() {
+        for key in [Key.character("n"), .character("N"), .escape, .character("q")] {
             var state = Fixtures.state()
             Fixtures.press([.character("r")], &state)
+            Fixtures.waitOutConfirmDelay(&state)
             let effects = Fixtures.press([key], &state)
             #expect(effects.isEmpty, "\(key)")
             #expect(state.modal == nil)
@@ -59,10 +59,11 @@ import Testing
         }
         let crmDelivery = Fixtures.deliveries(for: Fixtures.events[0])[1]
         #expect(confirmation.action == .retryDelivery(id: crmDelivery.id, tenantID: "default", endpointName: "crm"))
-        #expect(Fixtures.press([.character("Y")], &state) == [.perform(confirmation.action)])
+        #expect(Fixtures.confirm(&state) == [.perform(confirmation.action)])
 
         var retry = Fixtures.state()
-        Fixtures.press([.character("4"), .character("r")], &retry)
+        Fixtures.openQueue(Fixtures.crm.id, &retry)
+        Fixtures.press([.character("r")], &retry)
         guard case .confirm(let second) = retry.modal else {
             Issue.record("expected a confirmation")
             return
@@ -72,24 +73,27 @@ import Testing
 
     @Test func retryingADisabledEndpointsDeliveryIsRefusedUpFront() {
         var state = Fixtures.state()
-        Fixtures.press([.character("4"), .character("G"), .character("r")], &state)
+        Fixtures.openQueue(Fixtures.analytics.id, &state)
+        Fixtures.press([.character("r")], &state)
         #expect(state.modal == nil)
         #expect(state.flash?.kind == .error)
-        #expect(state.flash?.message.contains("analytics is disabled") == true)
+        #expect(state.flash?.message.contains("analytics is paused") == true)
     }
 
-    @Test func dDisablesAndEnablesAfterConfirming() {
+    @Test func pPausesAndResumesAfterConfirming() {
         var state = Fixtures.state()
-        Fixtures.press([.character("1"), .character("d")], &state)
+        Fixtures.selectEndpoint(Fixtures.billing.id, &state)
+        Fixtures.press([.character("p")], &state)
         guard case .confirm(let disable) = state.modal else {
             Issue.record("expected a confirmation")
             return
         }
         #expect(disable.action == .setEndpointEnabled(id: Fixtures.billing.id, tenantID: "default", name: "billing", enabled: false))
         #expect(disable.lines.joined().contains("nothing is dropped"))
-        #expect(Fixtures.press([.character("y")], &state) == [.perform(disable.action)])
+        #expect(Fixtures.confirm(&state) == [.perform(disable.action)])
 
-        Fixtures.press([.down, .down, .character("d")], &state)
+        Fixtures.selectEndpoint(Fixtures.analytics.id, &state)
+        Fixtures.press([.character("p")], &state)
         guard case .confirm(let enable) = state.modal else {
             Issue.record("expected a confirmation")
             return
@@ -98,16 +102,17 @@ import Testing
         #expect(Fixtures.press([.escape], &state).isEmpty)
     }
 
-    @Test func dOutsideTheEndpointsPaneExplains() {
+    @Test func pOutsideTheEndpointsPaneExplains() {
         var state = Fixtures.state()
-        #expect(Fixtures.press([.character("d")], &state).isEmpty)
+        #expect(Fixtures.press([.character("p")], &state).isEmpty)
         #expect(state.modal == nil)
         #expect(state.flash?.message.contains("pane 1") == true)
     }
 
     @Test func rotationNeedsTheExactName() {
         var state = Fixtures.state()
-        Fixtures.press([.character("1"), .character("R")] + Fixtures.typing("Billing"), &state)
+        Fixtures.selectEndpoint(Fixtures.billing.id, &state)
+        Fixtures.press([.character("R")] + Fixtures.typing("Billing"), &state)
         #expect(Fixtures.press([.enter], &state).isEmpty)
         guard case .typedConfirmation(let typed) = state.modalKind else {
             Issue.record("expected the typed confirmation to stay open")
@@ -123,7 +128,8 @@ import Testing
 
     @Test func rotationCanBeCancelled() {
         var state = Fixtures.state()
-        Fixtures.press([.character("1"), .character("R")] + Fixtures.typing("billing"), &state)
+        Fixtures.selectEndpoint(Fixtures.billing.id, &state)
+        Fixtures.press([.character("R")] + Fixtures.typing("billing"), &state)
         #expect(Fixtures.press([.escape], &state).isEmpty)
         #expect(state.modal == nil)
         #expect(state.flash?.message.contains("not rotated") == true)
@@ -150,7 +156,7 @@ import Testing
     }
 
     @Test func readOnlyRefusesEveryAction() {
-        for keys in [[Key.character("r")], [.character("3"), .down, .character("r")], [.character("4"), .character("r")], [.character("1"), .character("d")], [.character("1"), .character("R")]] {
+        for keys in [[Key.character("r")], [.character("3"), .down, .character("r")], [.character("4"), .character("r")], [.character("1"), .character("p")], [.character("1"), .character("R")]] {
             var state = Fixtures.state(readOnly: true)
             let effects = Fixtures.press(keys, &state)
             #expect(effects.allSatisfy { if case .perform = $0 { false } else { true } }, "\(keys)")
@@ -165,13 +171,13 @@ import Testing
 
     @Test func readOnlyHidesTheActionHints() {
         let state = Fixtures.state(readOnly: true)
-        let labels = KeyHints.footer(for: state).map(\.label)
+        let labels = KeyBindings.footer(for: state).map(\.label)
         #expect(!labels.contains("replay"))
-        let help = KeyHints.help(for: state).flatMap(\.hints).map(\.key)
+        let help = KeyBindings.help(for: state).flatMap(\.hints).map(\.key)
         #expect(!help.contains("r"))
         var writable = Fixtures.state()
         Fixtures.press([.character("1")], &writable)
-        #expect(KeyHints.footer(for: writable).map(\.key).contains("R"))
+        #expect(KeyBindings.footer(for: writable).map(\.key).contains("R"))
     }
 
     @Test func resultsShowAsFlashMessages() {
@@ -185,7 +191,7 @@ import Testing
         var disabled = Fixtures.billing
         disabled.enabled = false
         _ = Reducer.reduce(&state, .completed(.endpointChanged(disabled)))
-        #expect(state.flash?.message.hasPrefix("Disabled billing") == true)
+        #expect(state.flash?.message.hasPrefix("Paused billing") == true)
         #expect(state.endpoint(id: Fixtures.billing.id)?.enabled == false)
 
         let action = OperatorAction.retryDelivery(id: "dlv_x", tenantID: "default", endpointName: "crm")

@@ -12,7 +12,7 @@ import Testing
         #expect(effects.contains(.load(.endpoints)))
         #expect(effects.contains(.load(.health)))
         #expect(effects.contains(.load(.gauges)))
-        #expect(effects.contains(.load(.retryQueue(limit: Reducer.retryQueueLimit))))
+        #expect(effects.contains(.load(.queueGroups)))
         #expect(effects.contains { if case .load(.events(let request)) = $0 { request.paneOffset == 0 && request.query.tenant == nil } else { false } })
         // Nothing is asked twice while loads are under way.
         #expect(Reducer.reduce(&state, .tick(Fixtures.now.addingTimeInterval(5))).isEmpty)
@@ -24,7 +24,7 @@ import Testing
         let attempt = Fixtures.detail(for: Fixtures.events[0]).attempts[0]
         _ = Reducer.reduce(&state, .changes([.attemptRecorded(attempt, delivery: .failed)], dropped: 0))
         let effects = Reducer.reduce(&state, .tick(Fixtures.now.addingTimeInterval(1.5)))
-        #expect(effects.contains(.load(.retryQueue(limit: Reducer.retryQueueLimit))))
+        #expect(effects.contains(.load(.queueGroups)))
         #expect(effects.contains(.load(.gauges)))
         #expect(effects.contains(.load(.eventDetail(state.inspected!))))
         #expect(state.tallies[attempt.eventID]?.states[attempt.deliveryID] == .failed)

@@ -62,6 +62,7 @@ import Testing
     @Test func movingInAnEmptyPaneDoesNothing() {
         var state = Fixtures.state()
         state.retryQueue = []
+        state.queueGroups = []
         Fixtures.press([.character("4"), .down, .character("G"), .pageDown, .enter, .character("r")], &state)
         #expect(state.cursor(.retryQueue).selection == 0)
         #expect(state.detail == nil)
@@ -75,7 +76,8 @@ import Testing
         #expect(state.inspected == second)
         #expect(effects.contains(.load(.eventDetail(second))))
         // The retry pane's selection inspects the delivery's event.
-        Fixtures.press([.character("4"), .down], &state)
+        Fixtures.openQueue(Fixtures.crm.id, &state)
+        Fixtures.press([.down], &state)
         #expect(state.inspected?.id == Fixtures.retryQueue[1].eventID)
         // Working in the attempts pane leaves the inspected event alone.
         Fixtures.press([.character("3")], &state)
@@ -90,7 +92,8 @@ import Testing
         #expect(state.detail == nil)
         #expect(!state.isQuitting)
         #expect(effects.isEmpty)
-        Fixtures.press([.character("1"), .enter], &state)
+        Fixtures.selectEndpoint(Fixtures.billing.id, &state)
+        Fixtures.press([.character("e")], &state)
         #expect(state.detail?.target == .endpoint(id: Fixtures.billing.id))
         Fixtures.press([.escape], &state)
         #expect(state.detail == nil)
@@ -165,8 +168,8 @@ import Testing
     @Test func helpOpensAndAnyKeyClosesIt() {
         var state = Fixtures.state()
         Fixtures.press([.character("?")], &state)
-        #expect(state.modal == .help)
-        Fixtures.press([.character("j")], &state)
+        #expect(state.modal == .help(scroll: 0))
+        Fixtures.press([.character("x")], &state)
         #expect(state.modal == nil)
         #expect(state.cursor(.events).selection == 0)
     }

@@ -136,7 +136,7 @@ import Testing
     }
 
     @Test func endpointActionsExplainThemselvesOnTheSources() {
-        for key in ["d", "R", "r"] {
+        for key in ["p", "R", "r"] {
             var state = Self.sourcesState()
             Fixtures.press([.character("s")], &state)
             #expect(Fixtures.press([.character(Character(key))], &state).isEmpty)

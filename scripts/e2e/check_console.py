@@ -1,5 +1,5 @@
 """End-to-end: the real `switchboard demo` in a real terminal (tmux). Waits for live traffic
-on screen, replays an event with `r`, disables an endpoint with `d`, and checks through the
+on screen, replays an event with `r` (option 2, then y and Enter), pauses an endpoint with `p`, and checks through the
 HTTP API that both happened; creates a Stripe source through the API, sends it a request with
 a bad signature and checks that the sources view (`s`) shows the refusal and its reason; then
 resizes to 80x24 and below the minimum, and quits with q."""
@@ -107,20 +107,32 @@ def main(binary):
         session.keys("2")
         session.keys("f")
         session.keys("r")
-        session.wait_for(lambda s: "y/N" in s or "[y/N]" in s, "the replay confirmation")
+        session.wait_for(lambda s: "then" in s and "to confirm" in s, "the replay confirmation")
+        time.sleep(0.4)  # a new dialog ignores keys for 300 ms
+        # The event may have failed deliveries (then option 1 retries them): pick the replay.
+        if "Replay as a new event" in session.screen() and "2 Replay" in session.screen():
+            session.keys("2")
         session.keys("y")
+        session.keys("Enter")
         wait(lambda: any(e.get("replay_of") for e in api(port, key, "/v1/events?limit=100")["events"]), "a replay through the API")
         print("console: r replayed an event (visible through the API)")
 
-        # Disable the selected endpoint in the endpoints pane.
+        # Pause the selected endpoint in the endpoints pane.
+        # The pane sorts by health (an auto-disabled endpoint may lead): pick an active one.
         session.keys("1")
+        session.keys("/")
+        for ch in "status:active":
+            session.keys(ch)
+        session.keys("Enter")
         session.keys("g")
-        session.keys("d")
-        session.wait_for(lambda s: "y/N" in s or "[y/N]" in s, "the disable confirmation")
+        session.keys("p")
+        session.wait_for(lambda s: "then" in s and "to confirm" in s, "the pause confirmation")
+        time.sleep(0.4)
         session.keys("y")
+        session.keys("Enter")
         wait(lambda: any(not e["enabled"] and e.get("disabled_reason") == "manual" for e in api(port, key, "/v1/endpoints")["endpoints"]),
              "a manually disabled endpoint through the API")
-        print("console: d disabled an endpoint (visible through the API)")
+        print("console: p paused an endpoint (visible through the API)")
 
         check_sources_view(session, port, writer)
 

@@ -16,6 +16,14 @@ class TmuxSession:
         subprocess.run(["tmux", "send-keys", "-t", self.name, *keys], check=True)
         time.sleep(0.3)
 
+    def paste(self, text):
+        """Pastes `text` as a terminal does: bracketed (ESC[200~ ... ESC[201~) when the program
+        asked for it with ESC[?2004h, as tmux's paste-buffer -p sends it."""
+        buffer = f"{self.name}-paste"
+        subprocess.run(["tmux", "set-buffer", "-b", buffer, "--", text], check=True)
+        subprocess.run(["tmux", "paste-buffer", "-p", "-d", "-b", buffer, "-t", self.name], check=True)
+        time.sleep(0.3)
+
     def screen(self, ansi=False):
         args = ["tmux", "capture-pane", "-p", "-t", self.name] + (["-e"] if ansi else [])
         return subprocess.run(args, check=True, capture_output=True, text=True).stdout

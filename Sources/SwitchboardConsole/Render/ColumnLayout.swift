@@ -23,6 +23,13 @@ enum ColumnLayout {
             widths[only] = available
             return widths
         }
+        // Columns with an ideal width grow to it first, highest priority first.
+        for index in columns.indices.sorted(by: { columns[$0].priority > columns[$1].priority }) where active.contains(index) && spare > 0 {
+            guard case .upTo(let min, let ideal) = columns[index].width else { continue }
+            let extra = Swift.min(spare, ideal - min)
+            widths[index]! += extra
+            spare -= extra
+        }
         let flexible = columns.indices.filter { index in
             guard active.contains(index), case .flex = columns[index].width else { return false }
             return true

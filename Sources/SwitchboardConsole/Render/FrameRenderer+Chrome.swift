@@ -59,7 +59,7 @@ extension FrameRenderer {
             let text = TextWidth.truncate(" " + message + " ", to: rect.width, ellipsis: glyphs.ellipsis)
             frame.fill(rect, role: role)
             frame.put(text, x: rect.x, y: y, role: role, maxWidth: rect.width)
-        case .prompt(let label, let text, let hint):
+        case .prompt(let label, let text, let hint, let error):
             var x = rect.x + frame.put(label + " ", x: rect.x, y: y, role: .key)
             let room = max(1, rect.maxX - x - 1)
             var shown = text
@@ -68,7 +68,12 @@ extension FrameRenderer {
             frame.cursor = Point(x: min(x, rect.maxX - 1), y: y)
             frame.put(" ", x: x, y: y, role: .input, maxWidth: 1)
             x += 1
-            if x + TextWidth.of(hint) <= rect.maxX { frame.put(hint, x: x, y: y, role: .muted) }
+            if let error {
+                // A term the filter cannot use is said, never silently ignored.
+                frame.put(TextWidth.truncate("  " + error, to: max(0, rect.maxX - x), ellipsis: glyphs.ellipsis), x: x, y: y, role: .error, maxWidth: max(0, rect.maxX - x))
+            } else if x + TextWidth.of(hint) <= rect.maxX {
+                frame.put(hint, x: x, y: y, role: .muted)
+            }
         }
     }
 
@@ -83,7 +88,7 @@ extension FrameRenderer {
         return rect
     }
 
-    mutating func drawHelp(title: String, sections: [HelpSection]) {
+    mutating func drawHelp(title: String, sections: [HelpSection], scroll: Int) {
         let keyWidth = min(20, sections.flatMap(\.hints).map { TextWidth.of($0.key) }.max() ?? 0)
         var lines: [[Span]] = []
         for (index, section) in sections.enumerated() {
@@ -96,12 +101,18 @@ extension FrameRenderer {
         let widest = lines.map { $0.reduce(0) { $0 + $1.width } }.max() ?? 0
         let rect = drawModalBox(width: widest + 4, height: lines.count + 2, title: title)
         let inner = rect.inset(by: 1)
-        for (offset, line) in lines.enumerated() where offset < inner.height {
-            if offset == inner.height - 1 && lines.count > inner.height {
-                frame.put("  " + glyphs.ellipsis + " (enlarge the window to see every key)", x: inner.x + 1, y: inner.y + offset, role: .muted, maxWidth: inner.width - 2)
-                break
+        guard inner.height > 0 else { return }
+        // Taller than the box: scroll (j/k), with the position on the bottom border.
+        let fits = lines.count <= inner.height
+        let start = fits ? 0 : max(0, min(scroll, lines.count - inner.height))
+        for offset in 0..<min(inner.height, lines.count - start) {
+            frame.put(lines[start + offset], x: inner.x + 1, y: inner.y + offset, maxWidth: max(0, inner.width - 2))
+        }
+        if !fits {
+            let position = " \(start + 1)-\(start + inner.height)/\(lines.count) j/k "
+            if TextWidth.of(position) + 4 <= rect.width {
+                frame.put(position, x: rect.maxX - 2 - TextWidth.of(position), y: rect.maxY - 1, role: .modalBorder)
             }
-            frame.put(line, x: inner.x + 1, y: inner.y + offset, maxWidth: max(0, inner.width - 2))
         }
     }
 

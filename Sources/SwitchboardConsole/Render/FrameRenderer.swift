@@ -28,7 +28,7 @@ struct FrameRenderer {
         drawHeader(screen.header, in: layout.header)
         drawFooter(screen.footer, in: layout.footer)
         switch screen.overlay {
-        case .help(let title, let sections): drawHelp(title: title, sections: sections)
+        case .help(let title, let sections, let scroll): drawHelp(title: title, sections: sections, scroll: scroll)
         case .dialog(let dialog): drawDialog(dialog)
         case nil: break
         }
@@ -127,7 +127,8 @@ struct FrameRenderer {
         var column = x
         for (index, cell) in cells.enumerated() where index < columns.count {
             guard let width = widths[index] else { continue }
-            let text = TextWidth.fit(cell.text, to: width, alignRight: columns[index].alignRight, ellipsis: glyphs.ellipsis)
+            let text = TextWidth.fit(
+                cell.text, to: width, alignRight: columns[index].alignRight, ellipsis: glyphs.ellipsis, middle: columns[index].truncatesInTheMiddle)
             frame.put(text, x: column, y: y, role: roleOverride ?? cell.role, maxWidth: width)
             column += width + ColumnLayout.gap
         }

@@ -22,11 +22,16 @@ struct Glyphs: Sendable, Hashable {
     var cancelled: String
     var partial: String
     var replayed: String
+    /// An event whose delivery is scheduled again after a failed attempt.
+    var retrying: String
     var following: String
     var frozen: String
     var arrowUp: String
     var arrowDown: String
     var enter: String
+    /// The state glyphs, which must differ from each other and from ``ellipsis``.
+    var stateGlyphs: [String] { [active, failing, disabled, pending, inFlight, scheduled, succeeded, failed, paused, cancelled, partial, replayed, retrying] }
+
     /// Whether text may contain characters outside ASCII.
     var allowsUnicode: Bool
 
@@ -34,13 +39,13 @@ struct Glyphs: Sendable, Hashable {
         horizontal: "─", vertical: "│", topLeft: "┌", topRight: "┐", bottomLeft: "└", bottomRight: "┘",
         ellipsis: "…", separator: "·",
         active: "●", failing: "▲", disabled: "■", pending: "○", inFlight: "◐", scheduled: "◷",
-        succeeded: "✓", failed: "✗", paused: "‖", cancelled: "⊘", partial: "◑", replayed: "↻",
+        succeeded: "✓", failed: "✗", paused: "‖", cancelled: "⊘", partial: "◑", replayed: "↻", retrying: "↺",
         following: "▼", frozen: "‖", arrowUp: "↑", arrowDown: "↓", enter: "⏎", allowsUnicode: true)
 
     static let ascii = Glyphs(
         horizontal: "-", vertical: "|", topLeft: "+", topRight: "+", bottomLeft: "+", bottomRight: "+",
         ellipsis: "~", separator: "|",
-        active: "o", failing: "!", disabled: "#", pending: ".", inFlight: ">", scheduled: "~",
-        succeeded: "+", failed: "x", paused: "=", cancelled: "/", partial: "%", replayed: "@",
-        following: "v", frozen: "=", arrowUp: "^", arrowDown: "v", enter: "Enter", allowsUnicode: false)
+        active: "o", failing: "!", disabled: "#", pending: ".", inFlight: ">", scheduled: "*",
+        succeeded: "+", failed: "x", paused: "=", cancelled: "/", partial: "%", replayed: "@", retrying: "R",
+        following: "v", frozen: "_", arrowUp: "^", arrowDown: "v", enter: "Enter", allowsUnicode: false)
 }

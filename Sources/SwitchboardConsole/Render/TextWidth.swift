@@ -80,9 +80,35 @@ enum TextWidth {
         return result + ellipsis
     }
 
+    /// `text` cut in the middle to at most `width` columns: its start and end stay (the
+    /// prefix and the random tail of an id, a URL's host and the end of its path).
+    static func truncateMiddle(_ text: String, to width: Int, ellipsis: String = "…") -> String {
+        guard width > 0 else { return "" }
+        if of(text) <= width { return text }
+        let budget = width - of(ellipsis)
+        guard budget > 1 else { return truncate(text, to: width, ellipsis: ellipsis) }
+        let characters = Array(text)
+        var head = "", tail: [Character] = []
+        var headWidth = 0, tailWidth = 0
+        let headBudget = (budget + 1) / 2, tailBudget = budget - headBudget
+        for character in characters {
+            let columns = of(character)
+            if headWidth + columns > headBudget { break }
+            head.append(character)
+            headWidth += columns
+        }
+        for character in characters.reversed() {
+            let columns = of(character)
+            if tailWidth + columns > tailBudget { break }
+            tail.append(character)
+            tailWidth += columns
+        }
+        return head + ellipsis + String(tail.reversed())
+    }
+
     /// `text` padded with spaces (or cut) to exactly `width` columns; `alignRight` pads on the left.
-    static func fit(_ text: String, to width: Int, alignRight: Bool = false, ellipsis: String = "…") -> String {
-        let cut = truncate(text, to: width, ellipsis: ellipsis)
+    static func fit(_ text: String, to width: Int, alignRight: Bool = false, ellipsis: String = "…", middle: Bool = false) -> String {
+        let cut = middle ? truncateMiddle(text, to: width, ellipsis: ellipsis) : truncate(text, to: width, ellipsis: ellipsis)
         let padding = String(repeating: " ", count: max(0, width - of(cut)))
         return alignRight ? padding + cut : cut + padding
     }

@@ -61,7 +61,12 @@ struct ConsoleRuntime: Sendable {
                 case .terminal(.closed), .terminalEnded:
                     loop.quit = true
                 case .terminal(.key(let key)):
+                    // A key is judged at the time it arrives (a confirmation ignores keys
+                    // for its first 300 ms), not at the last tick.
+                    loop.state?.now = operations.now()
                     effects = loop.apply(.key(key), renderNow: true)
+                case .terminal(.paste(let text)):
+                    effects = loop.apply(.paste(text), renderNow: true)
                 case .terminal(.resize(let size)):
                     effects = loop.apply(.resize(size), renderNow: true)
                 case .tick:
@@ -74,6 +79,10 @@ struct ConsoleRuntime: Sendable {
                     switch effect {
                     case .quit:
                         loop.quit = true
+                    case .suspend:
+                        terminal.suspend()
+                    case .copy(let text):
+                        terminal.copy(text)
                     case .load(let request):
                         group.addTask { sink.yield(.input(await executor.load(request))) }
                     case .perform(let action):
@@ -106,6 +115,11 @@ struct ConsoleRuntime: Sendable {
             initial.timeZone = runtime.timeZone
             initial.ingestBaseURL = runtime.options.ingestBaseURL
             initial.devMode = runtime.options.devMode
+            initial.stopsDispatcherOnQuit = runtime.options.stopsDispatcherOnQuit && !runtime.options.readOnly
+            initial.session = SessionStatus(target: "embedded", attached: false, serverVersion: runtime.options.serverVersion)
+            if let key = runtime.options.firstStartAdminKey {
+                initial.modal = .adminKey(AdminKeyPanel(key: key, file: runtime.options.adminKeyFile))
+            }
             state = initial
             let effects = apply(.tick(initial.now), renderNow: true)
             return effects

@@ -10,7 +10,9 @@ extension ConsoleState {
         case .sources: visibleSources().count
         case .events: eventsListing().count
         case .attempts: attemptRows().count
-        case .retryQueue: visibleRetryQueue().count
+        case .retryQueue: queueEndpoint == nil ? visibleQueueGroups().count : visibleRetryQueue().count
+        case .failures: visibleFailures().count
+        case .logs: visibleLogs().count
         }
     }
 
@@ -29,8 +31,17 @@ extension ConsoleState {
             let rows = attemptRows()
             return rows.indices.contains(index) ? rows[index].id : nil
         case .retryQueue:
+            if queueEndpoint == nil {
+                let groups = visibleQueueGroups()
+                return groups.indices.contains(index) ? groups[index].endpointID : nil
+            }
             let rows = visibleRetryQueue()
             return rows.indices.contains(index) ? rows[index].id : nil
+        case .failures:
+            let rows = visibleFailures()
+            return rows.indices.contains(index) ? rows[index].id : nil
+        case .logs:
+            return visibleLogs().indices.contains(index) ? "log-\(index)" : nil
         }
     }
 
@@ -41,21 +52,60 @@ extension ConsoleState {
         case .sources: visibleSources().firstIndex { $0.id == id }
         case .events: eventsListing().index(of: id)
         case .attempts: attemptRows().firstIndex { $0.id == id }
-        case .retryQueue: visibleRetryQueue().firstIndex { $0.id == id }
+        case .retryQueue: queueEndpoint == nil ? visibleQueueGroups().firstIndex { $0.endpointID == id } : visibleRetryQueue().firstIndex { $0.id == id }
+        case .failures: visibleFailures().firstIndex { $0.id == id }
+        case .logs: id.hasPrefix("log-") ? Int(id.dropFirst(4)) : nil
         }
     }
 
     // MARK: Endpoints
 
+    /// The endpoints pane's rows: sorted by ``endpointOrder``, then filtered.
     func visibleEndpoints() -> [Endpoint] {
         let filter = filter(.endpoints)
-        guard !filter.isEmpty else { return endpoints }
-        return endpoints.filter { endpoint in
-            let status = EndpointStatus(endpoint)
+        let sorted = sortedEndpoints()
+        guard !filter.isEmpty else { return sorted }
+        return sorted.filter { endpoint in
+            let status = status(of: endpoint)
             return filter.matchesStatus(status.word)
                 && filter.matchesEndpoint(id: endpoint.id, name: endpoint.name)
                 && (filter.eventType.map { endpoint.subscribes(to: $0) } ?? true)
                 && filter.matchesTerms([endpoint.id, endpoint.name, endpoint.url, endpoint.tenantID, status.word, endpoint.description])
+        }
+    }
+
+    /// Share of recent attempts that failed (0 with none).
+    func failureRate(_ endpoint: Endpoint) -> Double {
+        guard let rate = health[endpoint.id]?.successRate else { return 0 }
+        return 1 - rate
+    }
+
+    func sortedEndpoints() -> [Endpoint] {
+        func rank(_ endpoint: Endpoint) -> Int {
+            switch status(of: endpoint) {
+            case .failing: 0
+            case .disabled: 1
+            case .active: 2
+            }
+        }
+        func byName(_ lhs: Endpoint, _ rhs: Endpoint) -> Bool {
+            (lhs.name.lowercased(), lhs.id) < (rhs.name.lowercased(), rhs.id)
+        }
+        switch endpointOrder {
+        case .name:
+            return endpoints.sorted(by: byName)
+        case .failureRate:
+            return endpoints.sorted { lhs, rhs in
+                let left = failureRate(lhs), right = failureRate(rhs)
+                return left != right ? left > right : byName(lhs, rhs)
+            }
+        case .health:
+            return endpoints.sorted { lhs, rhs in
+                let left = rank(lhs), right = rank(rhs)
+                if left != right { return left < right }
+                let leftRate = failureRate(lhs), rightRate = failureRate(rhs)
+                return leftRate != rightRate ? leftRate > rightRate : byName(lhs, rhs)
+            }
         }
     }
 
@@ -182,7 +232,55 @@ extension ConsoleState {
         }
     }
 
+    /// The retry queue's groups after pane 4's filter (endpoint name, id or URL, text).
+    func visibleQueueGroups() -> [QueueGroup] {
+        let filter = filter(.retryQueue)
+        guard !filter.isEmpty else { return queueGroups }
+        return queueGroups.filter { group in
+            let name = endpoint(id: group.endpointID)?.name
+            return filter.matchesEndpoint(id: group.endpointID, name: name) && filter.matchesTerms([group.endpointID, name ?? "", group.url])
+        }
+    }
+
+    var selectedQueueGroup: QueueGroup? {
+        guard queueEndpoint == nil else { return nil }
+        let rows = visibleQueueGroups()
+        let index = cursor(.retryQueue).selection
+        return rows.indices.contains(index) ? rows[index] : nil
+    }
+
+    // MARK: Failures
+
+    /// The failures view's rows after its filter (`status:failed` or `retrying`, endpoint, text).
+    func visibleFailures() -> [FailureRow] {
+        let filter = filter(.failures)
+        guard !filter.isEmpty else { return failures }
+        return failures.filter { row in
+            let name = endpoint(id: row.delivery.endpointID)?.name
+            let word = row.delivery.state == .failed ? "failed" : "retrying"
+            return filter.matchesStatus(word) && filter.matchesEndpoint(id: row.delivery.endpointID, name: name)
+                && filter.matchesEventType(row.eventType)
+                && filter.matchesTerms([row.delivery.id, row.delivery.eventID, row.eventType, name ?? "", row.lastError ?? "", row.lastStatusCode.map(String.init) ?? ""])
+        }
+    }
+
+    var selectedFailure: FailureRow? {
+        let rows = visibleFailures()
+        let index = cursor(.failures).selection
+        return rows.indices.contains(index) ? rows[index] : nil
+    }
+
+    // MARK: Log
+
+    /// The log lines after pane 4's log filter (`status:` matches the level, text the rest).
+    func visibleLogs() -> [LogRow] {
+        let filter = filter(.logs)
+        guard !filter.isEmpty else { return logs }
+        return logs.filter { filter.matchesStatus($0.level.word) && filter.matchesTerms([$0.label, $0.message, $0.level.word]) }
+    }
+
     var selectedRetryDelivery: Delivery? {
+        guard queueEndpoint != nil else { return nil }
         let rows = visibleRetryQueue()
         let index = cursor(.retryQueue).selection
         return rows.indices.contains(index) ? rows[index] : nil

@@ -9,6 +9,9 @@ struct ConsoleState: Sendable {
     // MARK: Setup
 
     var readOnly: Bool
+    /// Quitting stops the dispatcher running in this process (embedded and dispatching):
+    /// `q` asks first while deliveries are queued or in flight.
+    var stopsDispatcherOnQuit = false
     /// Deliveries may go to loopback, private networks and plain http (`--dev`).
     var devMode = false
     var listenAddress: String
@@ -28,6 +31,10 @@ struct ConsoleState: Sendable {
     var focus: Pane = .events
     /// What pane 1 shows: ``Pane/endpoints`` or ``Pane/sources`` (`s` switches).
     var paneOne: Pane = .endpoints
+    /// What pane 2 shows: ``Pane/events`` or ``Pane/failures`` (`F` switches).
+    var paneTwo: Pane = .events
+    /// What pane 4 shows: ``Pane/retryQueue`` or ``Pane/logs`` (`l` switches).
+    var paneFour: Pane = .retryQueue
     var cursors: [Pane: ListCursor] = [:]
     var filters: [Pane: FilterQuery] = [:]
     var modal: Modal?
@@ -39,7 +46,13 @@ struct ConsoleState: Sendable {
 
     // MARK: Data
 
-    var endpoints: [Endpoint] = []
+    var endpoints: [Endpoint] = [] {
+        didSet { endpointStatuses.observe(endpoints, at: now) }
+    }
+    /// The endpoint states shown, with hysteresis.
+    var endpointStatuses = EndpointStatusBoard()
+    /// How the endpoints pane is sorted.
+    var endpointOrder: EndpointOrder = .health
     /// Inbound sources of every tenant, oldest first. Their secrets are never shown.
     var sources: [Source] = []
     var health: [String: EndpointHealthBoard.Snapshot] = [:]
@@ -53,7 +66,20 @@ struct ConsoleState: Sendable {
     var inspected: EventRef?
     /// Its deliveries and attempts, once loaded.
     var inspectedDetail: EventDetail?
+    /// The retry queue grouped by endpoint, largest first.
+    var queueGroups: [QueueGroup] = []
+    /// The endpoint whose queue pane 4 lists (Enter on a group), or nil for the groups.
+    var queueEndpoint: QueueGroup?
+    /// That endpoint's waiting deliveries, soonest first.
     var retryQueue: [Delivery] = []
+    /// Failed and retrying deliveries, newest first (the failures view).
+    var failures: [FailureRow] = []
+    /// The server's recent log lines, warnings and errors first.
+    var logs: [LogRow] = []
+    /// The session and its connection, when the data side tells them.
+    var session: SessionStatus?
+    /// The admin key created by this start, shown once in a panel.
+    var firstStartAdminKey: String?
     var rates = RateMeter()
     var sync = SyncState()
     /// Changes the feed lost so far (a subscriber that falls behind).
@@ -76,13 +102,16 @@ struct ConsoleState: Sendable {
     func filter(_ pane: Pane) -> FilterQuery { filters[pane] ?? FilterQuery("") }
 
     /// The panes on screen, in `Tab` order: pane 1's current view, then panes 2–4.
-    var panes: [Pane] { Pane.onScreen(paneOne: paneOne) }
+    var panes: [Pane] { Pane.onScreen(paneOne: paneOne, paneTwo: paneTwo, paneFour: paneFour) }
 
     /// How many sources refused their most recent request.
     var refusingSourceCount: Int { sources.count(where: SourceStatus.isRefusing) }
 
     /// Sources by id, for naming the events they received.
     func source(id: String) -> Source? { sources.first { $0.id == id } }
+
+    /// The state `endpoint` shows (with hysteresis).
+    func status(of endpoint: Endpoint) -> EndpointStatus { endpointStatuses.status(of: endpoint) }
 
     /// Endpoints by id, for naming deliveries.
     func endpoint(id: String) -> Endpoint? { endpoints.first { $0.id == id } }

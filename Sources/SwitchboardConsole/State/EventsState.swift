@@ -51,10 +51,11 @@ struct EventsWindowRequest: Sendable, Hashable {
     var eventType: String?
     var status: Event.Status?
     var endpointID: String?
+    var sourceID: String? = nil
 
     /// The store query for this window (every tenant).
     var query: EventQuery {
-        EventQuery(tenant: nil, limit: limit, offset: storeOffset, endpointID: endpointID, status: status, eventType: eventType)
+        EventQuery(tenant: nil, limit: limit, offset: storeOffset, endpointID: endpointID, sourceID: sourceID, status: status, eventType: eventType)
     }
 }
 

@@ -5,16 +5,20 @@ enum Pane: Sendable, Hashable, CaseIterable {
     /// Inbound sources: the alternative view of pane 1.
     case sources
     case events
+    /// Failed and retrying deliveries across all endpoints: the alternative view of pane 2.
+    case failures
     case attempts
     case retryQueue
+    /// The server's recent log lines: the alternative view of pane 4.
+    case logs
 
     /// The number shown in titles and tabs, and the digit key that focuses the pane.
     var number: Int {
         switch self {
         case .endpoints, .sources: 1
-        case .events: 2
+        case .events, .failures: 2
         case .attempts: 3
-        case .retryQueue: 4
+        case .retryQueue, .logs: 4
         }
     }
 
@@ -25,11 +29,15 @@ enum Pane: Sendable, Hashable, CaseIterable {
         case .events: "Events"
         case .attempts: "Attempts"
         case .retryQueue: "Retry queue"
+        case .failures: "Failures"
+        case .logs: "Log"
         }
     }
 
-    /// The four panes on screen, in `Tab` order, when pane 1 shows `paneOne`.
-    static func onScreen(paneOne: Pane) -> [Pane] { [paneOne, .events, .attempts, .retryQueue] }
+    /// The four panes on screen, in `Tab` order, when panes 1, 2 and 4 show these views.
+    static func onScreen(paneOne: Pane, paneTwo: Pane = .events, paneFour: Pane = .retryQueue) -> [Pane] {
+        [paneOne, paneTwo, .attempts, paneFour]
+    }
 
     /// Whether the pane is one of pane 1's two views.
     var isPaneOne: Bool { self == .endpoints || self == .sources }

@@ -2,17 +2,17 @@ import Foundation
 
 /// The kinds of data the console loads from the dispatcher.
 enum DataKind: Sendable, Hashable, CaseIterable {
-    case endpoints, sources, health, gauges, events, retryQueue, eventDetail, tallies
+    case endpoints, sources, health, gauges, events, retryQueue, queueGroups, failures, logs, locate, eventDetail, tallies
 
     /// Least time between two loads while changes keep coming.
     var minimumInterval: TimeInterval {
         switch self {
         case .health: 0.5
-        case .gauges, .retryQueue: 1
+        case .gauges, .retryQueue, .queueGroups, .failures, .logs: 1
         case .events: 1
         case .eventDetail: 0.3
         case .endpoints, .sources: 1
-        case .tallies: 0.2
+        case .tallies, .locate: 0.2
         }
     }
 
@@ -21,11 +21,11 @@ enum DataKind: Sendable, Hashable, CaseIterable {
     var resyncInterval: TimeInterval {
         switch self {
         case .health: 1
-        case .gauges, .retryQueue: 5
+        case .gauges, .retryQueue, .queueGroups, .failures, .logs: 5
         case .events: 10
         case .eventDetail: 10
         case .endpoints, .sources: 15
-        case .tallies: .infinity
+        case .tallies, .locate: .infinity
         }
     }
 }

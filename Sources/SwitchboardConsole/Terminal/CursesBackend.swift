@@ -21,6 +21,11 @@ final class CursesBackend {
     private var active = true
     private var savedSignals: [Int32: sigaction] = [:]
     private var cursorVisible = false
+    private var pasteDecoder = PasteDecoder()
+
+    /// Asks the terminal to bracket pasted text (xterm's mode 2004).
+    static let bracketedPasteOn = "\u{1B}[?2004h"
+    static let bracketedPasteOff = "\u{1B}[?2004l"
 
     /// Signals that end the process abnormally: the terminal is restored before it dies.
     private static let fatalSignals: [Int32] = [SIGSEGV, SIGABRT, SIGBUS, SIGILL, SIGFPE, SIGTRAP]
@@ -30,13 +35,20 @@ final class CursesBackend {
 
     init() throws(ConsoleError) {
         guard isatty(STDIN_FILENO) == 1, isatty(STDOUT_FILENO) == 1 else { throw .notATerminal }
+        let term = ProcessInfo.processInfo.environment["TERM"] ?? ""
+        if term.isEmpty || term == "dumb" { throw ConsoleError.unusableTerminal(term) }
         setlocale(LC_ALL, "")
         let codeset = String(cString: sb_codeset()).uppercased().replacingOccurrences(of: "-", with: "")
         let unicode = codeset == "UTF8"
-        guard let screen = sb_newterm() else {
-            throw ConsoleError("cannot set up the terminal (TERM=\(ProcessInfo.processInfo.environment["TERM"] ?? "unset"))")
-        }
+        guard let screen = sb_newterm() else { throw ConsoleError.unusableTerminal(term) }
         set_term(screen)
+        // A terminal without cursor addressing would show a blank screen: say so instead.
+        let cup = tigetstr("cup")
+        if cup == nil || Int(bitPattern: cup) == -1 {
+            endwin()
+            delscreen(screen)
+            throw ConsoleError.unusableTerminal(term)
+        }
         raw()  // Ctrl-C, Ctrl-Z and Ctrl-\ arrive as keys: the console decides.
         noecho()
         nonl()
@@ -58,6 +70,7 @@ final class CursesBackend {
             size: TerminalSize(columns: Int(sb_cols()), rows: Int(sb_lines())), unicode: unicode, color: color)
         attributes = Self.makeAttributes(sheet)
         installSignalGuards()
+        Self.writeRaw(Self.bracketedPasteOn)
     }
 
     /// One curses attribute value per role, allocating a colour pair per foreground and
@@ -102,27 +115,83 @@ final class CursesBackend {
         savedSignals = [:]
     }
 
+    /// Writes `text` straight to the terminal (escape sequences curses does not know).
+    static func writeRaw(_ text: String) {
+        fflush(nil)
+        let bytes = Array(text.utf8)
+        var offset = 0
+        while offset < bytes.count {
+            let written = bytes[offset...].withUnsafeBufferPointer { write(STDOUT_FILENO, $0.baseAddress, $0.count) }
+            if written <= 0 { break }
+            offset += written
+        }
+    }
+
+    /// Copies `text` to the clipboard of the terminal (or of the terminal tmux runs in)
+    /// with OSC 52.
+    func copyToClipboard(_ text: String) {
+        let encoded = Data(text.utf8).base64EncodedString()
+        let osc = "\u{1B}]52;c;\(encoded)\u{07}"
+        // Inside tmux, pass the sequence through to the outer terminal as well.
+        if ProcessInfo.processInfo.environment["TMUX"] != nil {
+            Self.writeRaw("\u{1B}Ptmux;\u{1B}" + osc.replacingOccurrences(of: "\u{1B}", with: "\u{1B}\u{1B}").dropFirst(2) + "\u{1B}\\")
+        }
+        Self.writeRaw(osc)
+    }
+
+    /// Ctrl-Z: gives the terminal back and stops the process (as SIGTSTP would); when the shell's
+    /// `fg` continues it (SIGCONT), takes the terminal again and redraws everything.
+    func suspend() -> TerminalSize {
+        Self.writeRaw(Self.bracketedPasteOff)
+        if !cursorVisible { curs_set(1) }
+        endwin()
+        // SIGSTOP, not SIGTSTP: curses catches SIGTSTP for its own handling, which would
+        // fight this one; SIGSTOP cannot be caught, and the shell's `fg` continues it alike.
+        kill(getpid(), SIGSTOP)
+        // Continued.
+        refresh()
+        if !cursorVisible { curs_set(0) }
+        Self.writeRaw(Self.bracketedPasteOn)
+        previous = nil
+        clearok(sb_stdscr(), true)
+        return TerminalSize(columns: Int(sb_cols()), rows: Int(sb_lines()))
+    }
+
     // MARK: Input
 
-    /// Every key and resize waiting, without blocking.
+    /// Every key, paste and resize waiting, without blocking.
     func readEvents() -> [TerminalEvent] {
         var events: [TerminalEvent] = []
         var character: wint_t = 0
         while events.count < 256 {
             let result = wget_wch(sb_stdscr(), &character)
-            if result == ERR { break }
+            if result == ERR {
+                events += decoded(pasteDecoder.flush())
+                break
+            }
             if result == KEY_CODE_YES {
+                // Function keys inside a paste are pasted bytes curses misread: dropped.
+                if pasteDecoder.inPaste { continue }
                 if Int32(character) == KEY_RESIZE {
                     previous = nil
                     events.append(.resize(TerminalSize(columns: Int(sb_cols()), rows: Int(sb_lines()))))
                 } else if let key = Self.functionKey(Int32(character)) {
                     events.append(.key(key))
                 }
-            } else if let key = Self.characterKey(UInt32(character)) {
-                events.append(.key(key))
+            } else {
+                events += decoded(pasteDecoder.feed(UInt32(character)))
             }
         }
         return events
+    }
+
+    private func decoded(_ outputs: [PasteDecoder.Output]) -> [TerminalEvent] {
+        outputs.compactMap { output in
+            switch output {
+            case .paste(let text): .paste(text)
+            case .character(let value): Self.characterKey(value).map(TerminalEvent.key)
+            }
+        }
     }
 
     private static func functionKey(_ code: Int32) -> Key? {
@@ -210,6 +279,7 @@ final class CursesBackend {
     func shutdown() {
         guard active else { return }
         active = false
+        Self.writeRaw(Self.bracketedPasteOff)
         if !cursorVisible { curs_set(1) }
         endwin()
         removeSignalGuards()

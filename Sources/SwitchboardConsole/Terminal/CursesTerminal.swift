@@ -20,6 +20,8 @@ final class CursesTerminal: TerminalSession {
     private struct Mailbox: ~Copyable {
         var frame: Frame?
         var stopRequested = false
+        var suspendRequested = false
+        var clipboard: [String] = []
         var started = false
         var stopped = false
         var waiters: [CheckedContinuation<Void, Never>] = []
@@ -56,6 +58,16 @@ final class CursesTerminal: TerminalSession {
 
     func present(_ frame: Frame) {
         mailbox.withLock { $0.frame = frame }
+        wake()
+    }
+
+    func suspend() {
+        mailbox.withLock { $0.suspendRequested = true }
+        wake()
+    }
+
+    func copy(_ text: String) {
+        mailbox.withLock { $0.clipboard.append(text) }
         wake()
     }
 
@@ -107,11 +119,17 @@ final class CursesTerminal: TerminalSession {
                 continuation.yield(.closed)
             }
             for event in backend.readEvents() { continuation.yield(event) }
-            let (frame, stop) = mailbox.withLock { box in
-                defer { box.frame = nil }
-                return (box.frame, box.stopRequested)
+            let (frame, stop, suspend, clipboard) = mailbox.withLock { box in
+                defer {
+                    box.frame = nil
+                    box.suspendRequested = false
+                    box.clipboard = []
+                }
+                return (box.frame, box.stopRequested, box.suspendRequested, box.clipboard)
             }
             if stop { break }
+            for text in clipboard { backend.copyToClipboard(text) }
+            if suspend { continuation.yield(.resize(backend.suspend())) }
             if let frame { backend.draw(frame) }
         }
         backend.shutdown()

@@ -11,6 +11,8 @@ struct TerminalCapabilities: Sendable, Hashable {
 enum TerminalEvent: Sendable, Hashable {
     case ready(TerminalCapabilities)
     case key(Key)
+    /// Text pasted with bracketed paste: never read as keys.
+    case paste(String)
     case resize(TerminalSize)
     /// The terminal could not be set up.
     case failed(String)
@@ -28,6 +30,11 @@ protocol TerminalSession: Sendable {
     func start()
     /// Shows `frame` (the newest frame wins when several are waiting).
     func present(_ frame: Frame)
+    /// Ctrl-Z: gives the terminal back and stops the process until the shell continues it
+    /// (`fg`); then redraws and reports the size as a `.resize`.
+    func suspend()
+    /// Puts `text` on the clipboard (OSC 52).
+    func copy(_ text: String)
     /// Gives the terminal back. Safe to call more than once.
     func stop()
     /// Returns once the terminal has been given back (at once if it never started).

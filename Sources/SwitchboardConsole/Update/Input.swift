@@ -14,6 +14,9 @@ enum Key: Sendable, Hashable {
 /// Everything that can change the console's state.
 enum Input: Sendable {
     case key(Key)
+    /// Pasted text (bracketed paste): it goes into an open prompt or is dropped; it never
+    /// runs keys.
+    case paste(String)
     case resize(TerminalSize)
     /// Time passed: expire flashes, schedule loads that are due.
     case tick(Date)
@@ -33,7 +36,16 @@ enum DataRequest: Sendable, Hashable {
     case health
     case gauges
     case events(EventsWindowRequest)
-    case retryQueue(limit: Int)
+    /// One endpoint's waiting deliveries, soonest first.
+    case retryQueue(endpointID: String, tenantID: TenantID, limit: Int)
+    /// The retry queue grouped by endpoint.
+    case queueGroups
+    /// Failed and retrying deliveries, newest first.
+    case failures(limit: Int)
+    /// The server's recent log lines.
+    case logs(limit: Int)
+    /// Where a whole id lives, over the whole store.
+    case locate(String)
     case eventDetail(EventRef)
     /// Delivery states of these events (for rows loaded from the store).
     case tallies([EventRef])
@@ -46,6 +58,10 @@ enum DataRequest: Sendable, Hashable {
         case .gauges: .gauges
         case .events: .events
         case .retryQueue: .retryQueue
+        case .queueGroups: .queueGroups
+        case .failures: .failures
+        case .logs: .logs
+        case .locate: .locate
         case .eventDetail: .eventDetail
         case .tallies: .tallies
         }
@@ -59,7 +75,11 @@ enum DataResult: Sendable {
     case health([String: EndpointHealthBoard.Snapshot])
     case gauges(StoreGauges)
     case events(EventsWindowRequest, Page<Event>)
-    case retryQueue([Delivery])
+    case retryQueue(endpointID: String, [Delivery])
+    case queueGroups([QueueGroup])
+    case failures([FailureRow])
+    case logs([LogRow])
+    case located(String, LocatedTarget)
     case eventDetail(EventRef, EventDetail)
     case tallies([String: DeliveryTally], requested: [EventRef])
     /// The load failed with a message safe to show.
@@ -70,6 +90,10 @@ enum DataResult: Sendable {
 enum ActionOutcome: Sendable {
     case replayed(original: EventRef, result: PublishResult, endpointNames: [String])
     case retried(Delivery, endpointName: String)
+    /// Failed deliveries of an endpoint requeued since a time.
+    case recovered(endpointName: String, since: Date, count: Int)
+    /// The event's failed deliveries that were requeued.
+    case retriedFailed(original: EventRef, deliveries: [Delivery])
     case endpointChanged(Endpoint)
     case secretRotated(Endpoint)
     case failed(OperatorAction, String)
@@ -81,4 +105,8 @@ enum Effect: Sendable, Hashable {
     case perform(OperatorAction)
     /// Leave the console and restore the terminal.
     case quit
+    /// Ctrl-Z: stop until `fg`.
+    case suspend
+    /// Put text on the terminal's clipboard (OSC 52).
+    case copy(String)
 }

@@ -12,39 +12,30 @@ extension Reducer {
     static func beginReplayOrRetry(_ state: inout ConsoleState) -> [Effect] {
         switch state.focus {
         case .events:
-            guard !state.readOnly else { return refuseReadOnly("replay", &state) }
             guard let event = state.selectedEvent else {
                 flash("No event selected to replay", .info, &state)
                 return []
             }
-            let targets = replayTargets(for: event, state)
-            guard !targets.isEmpty else {
-                flash("No endpoint of tenant \(event.tenantID) subscribes to \(event.eventType): nothing to replay to", .error, &state)
-                return []
-            }
-            let names = targets.map(\.name)
-            state.modal = .confirm(
-                Confirmation(
-                    action: .replay(
-                        event: EventRef(id: event.id, tenantID: event.tenantID), eventType: event.eventType,
-                        endpointIDs: targets.map(\.id), endpointNames: names),
-                    title: "Replay event",
-                    lines: [
-                        "Replay \(event.id) (\(event.eventType)) as a new event to \(Format.count(targets.count, "endpoint")):",
-                    ] + targets.map { "  \(state.glyphs.separator) \($0.name) (\(Format.host(of: $0.url)))\($0.enabled ? "" : ", disabled: held as paused")" }
-                        + ["", "Replay? [y/N]"]))
-            return []
-        case .attempts, .retryQueue:
+            return beginEventRetry(event, &state)
+        case .attempts, .retryQueue, .failures:
             guard !state.readOnly else { return refuseReadOnly("retry", &state) }
-            let delivery = state.focus == .attempts ? state.selectedAttemptsDelivery : state.selectedRetryDelivery
+            let delivery: Delivery? =
+                switch state.focus {
+                case .attempts: state.selectedAttemptsDelivery
+                case .failures: state.selectedFailure?.delivery
+                default: state.selectedRetryDelivery
+                }
             guard let delivery else {
-                flash("No delivery selected to retry", .info, &state)
+                flash(
+                    state.focus == .retryQueue && state.queueEndpoint == nil
+                        ? "Enter opens the selected endpoint's queue; r there retries a delivery (B in pane 1 recovers them all)"
+                        : "No delivery selected to retry", .info, &state)
                 return []
             }
             let endpoint = state.endpoint(id: delivery.endpointID)
             let name = endpoint?.name ?? delivery.endpointID
             if let endpoint, !endpoint.enabled {
-                flash("\(name) is disabled: enable it first (d in pane 1), then retry", .error, &state)
+                flash("\(name) is paused: resume it first (p in pane 1), then retry", .error, &state)
                 return []
             }
             if delivery.state == .inFlight {
@@ -59,10 +50,9 @@ extension Reducer {
                         "Retry delivery \(delivery.id) of \(delivery.eventID)",
                         "to \(name)\(endpoint.map { " (\(Format.host(of: $0.url)))" } ?? "") now?",
                         "It is \(delivery.state.rawValue) after \(Format.count(delivery.attemptCount, "attempt")).",
-                        "", "Retry? [y/N]",
-                    ]))
+                    ], openedAt: state.now))
             return []
-        case .endpoints, .sources:
+        case .endpoints, .sources, .logs:
             flash("r replays the event selected in pane 2, or retries a delivery in panes 3 and 4", .info, &state)
             return []
         }
@@ -78,23 +68,74 @@ extension Reducer {
         }
     }
 
-    /// `d`: disable or enable the selected endpoint after a y/N question.
+    /// `r` on an event: retry only its failed deliveries (the default), or replay it as a
+    /// new event to every endpoint subscribed now. The dialog names the endpoints; disabled
+    /// ones are marked and skipped.
+    static func beginEventRetry(_ event: Event, _ state: inout ConsoleState) -> [Effect] {
+        let ref = EventRef(id: event.id, tenantID: event.tenantID)
+        let glyphs = state.glyphs
+        func describe(_ endpoint: Endpoint?, id: String) -> String {
+            guard let endpoint else { return "  \(glyphs.separator) \(id)" }
+            let mark = endpoint.enabled ? "" : "  [\(glyphs.disabled) paused: skipped]"
+            return "  \(glyphs.separator) \(endpoint.name) (\(Format.host(of: endpoint.url)))\(mark)"
+        }
+        var options: [Confirmation.Option] = []
+        var notes: [String] = []
+        // The failed deliveries, when the attempts pane has loaded this event's deliveries.
+        if let detail = state.inspectedDetail, detail.event.id == event.id {
+            let failed = detail.deliveries.filter { $0.state == .failed }
+            let retryable = failed.filter { state.endpoint(id: $0.endpointID)?.enabled ?? true }
+            if !failed.isEmpty && retryable.isEmpty {
+                notes.append("Its failed deliveries all go to paused endpoints: resume them (p in pane 1) to retry.")
+            } else if !failed.isEmpty {
+                let names = retryable.map { state.endpoint(id: $0.endpointID)?.name ?? $0.endpointID }
+                options.append(
+                    Confirmation.Option(
+                        label: "Retry only the \(Format.count(failed.count, "failed delivery").replacingOccurrences(of: "deliverys", with: "deliveries"))",
+                        action: .retryFailed(event: ref, endpointNames: names),
+                        lines: failed.map { describe(state.endpoint(id: $0.endpointID), id: $0.endpointID) }))
+            }
+        }
+        let targets = replayTargets(for: event, state)
+        let enabled = targets.filter(\.enabled)
+        if !enabled.isEmpty {
+            options.append(
+                Confirmation.Option(
+                    label: "Replay as a new event to every subscribed endpoint (\(enabled.count))",
+                    action: .replay(event: ref, eventType: event.eventType, endpointIDs: enabled.map(\.id), endpointNames: enabled.map(\.name)),
+                    lines: targets.map { describe($0, id: $0.id) }))
+        }
+        guard !options.isEmpty else {
+            let why = targets.isEmpty
+                ? "No endpoint of tenant \(event.tenantID) subscribes to \(event.eventType): nothing to replay to"
+                : "Every endpoint subscribed to \(event.eventType) is paused: resume one first (p in pane 1)"
+            flash(why, .error, &state)
+            return []
+        }
+        state.modal = .confirm(
+            Confirmation(
+                options: options, title: options.count > 1 ? "Retry or replay event" : "Replay event",
+                lines: ["\(event.id) (\(event.eventType), \(event.status.rawValue))"] + notes, openedAt: state.now))
+        return []
+    }
+
+    /// `p`: pause or resume the selected endpoint after `y` then Enter.
     static func beginToggleEndpoint(_ state: inout ConsoleState) -> [Effect] {
-        guard !state.readOnly else { return refuseReadOnly("disabling and enabling endpoints", &state) }
+        guard !state.readOnly else { return refuseReadOnly("pausing and resuming endpoints", &state) }
         guard state.focus == .endpoints, let endpoint = state.selectedEndpoint else {
-            flash(state.focus == .sources ? "d acts on endpoints: press s to show them in pane 1" : "d disables or enables the endpoint selected in pane 1", .info, &state)
+            flash(state.focus == .sources ? "p acts on endpoints: press s to show them in pane 1" : "p pauses or resumes the endpoint selected in pane 1", .info, &state)
             return []
         }
         let host = Format.host(of: endpoint.url)
         let lines =
             endpoint.enabled
-            ? ["Disable endpoint \(endpoint.name) (\(host))?", "Its waiting and new deliveries are held as paused;", "nothing is dropped. Enabling it resumes them."]
-            : ["Enable endpoint \(endpoint.name) (\(host))?", "Its paused deliveries become due now, in order."]
+            ? ["Pause endpoint \(endpoint.name) (\(host))?", "Its waiting and new deliveries are held as paused;", "nothing is dropped. Resuming sends them."]
+            : ["Resume endpoint \(endpoint.name) (\(host))?", "Its paused deliveries become due now, in order."]
         state.modal = .confirm(
             Confirmation(
                 action: .setEndpointEnabled(id: endpoint.id, tenantID: endpoint.tenantID, name: endpoint.name, enabled: !endpoint.enabled),
-                title: endpoint.enabled ? "Disable endpoint" : "Enable endpoint",
-                lines: lines + ["", (endpoint.enabled ? "Disable" : "Enable") + "? [y/N]"]))
+                title: endpoint.enabled ? "Pause endpoint" : "Resume endpoint",
+                lines: lines, openedAt: state.now))
         return []
     }
 
@@ -121,7 +162,19 @@ extension Reducer {
         return []
     }
 
+    /// `B`: recover the selected endpoint's failed deliveries since a typed time, once its
+    /// name is typed.
+    static func beginRecover(_ state: inout ConsoleState) -> [Effect] {
+        guard let endpoint = state.selectedEndpoint else {
+            flash("No endpoint selected to recover", .info, &state)
+            return []
+        }
+        state.modal = .recover(RecoverPrompt(endpointID: endpoint.id, tenantID: endpoint.tenantID, name: endpoint.name))
+        return []
+    }
+
     static func perform(_ action: OperatorAction, _ state: inout ConsoleState) -> [Effect] {
+        if action == .quitStoppingDispatcher { return quit(&state) }
         guard !state.readOnly else { return refuseReadOnly(action.verb, &state) }
         flash("Working: \(action.verb)…", .info, &state)
         return [.perform(action)]
@@ -135,19 +188,34 @@ extension Reducer {
             flash(
                 "Replayed \(Format.shortID(original.id)) as \(result.event.id) to \(Format.count(result.deliveries.count, "endpoint")): \(names.joined(separator: ", "))",
                 .success, &state)
-            state.sync.markDirty(.events, .retryQueue, .gauges)
+            state.sync.markDirty(.events, .retryQueue, .queueGroups, .gauges)
+        case .retriedFailed(let original, let deliveries):
+            let names = deliveries.map { state.endpoint(id: $0.endpointID)?.name ?? $0.endpointID }
+            if deliveries.isEmpty {
+                flash("Nothing retried: \(Format.shortID(original.id)) has no failed delivery to an active endpoint now", .info, &state)
+            } else {
+                flash("Retrying \(Format.count(deliveries.count, "failed delivery").replacingOccurrences(of: "deliverys", with: "deliveries")) of \(original.id): \(names.joined(separator: ", "))", .success, &state)
+            }
+            state.sync.markDirty(.retryQueue, .queueGroups, .failures, .eventDetail, .gauges, .events)
+        case .recovered(let name, let since, let count):
+            flash(
+                count == 0
+                    ? "Nothing to recover: no delivery to \(name) failed since \(Format.timestamp(since, timeZone: state.timeZone))"
+                    : "Recovered \(Format.count(count, "failed delivery").replacingOccurrences(of: "deliverys", with: "deliveries")) of \(name): they are due now",
+                count == 0 ? .info : .success, &state)
+            state.sync.markDirty(.retryQueue, .queueGroups, .failures, .gauges, .events, .eventDetail)
         case .retried(let delivery, let name):
             flash("Retrying \(delivery.id) to \(name) now", .success, &state)
             upsertRetry(delivery, &state)
-            state.sync.markDirty(.retryQueue, .eventDetail, .gauges)
+            state.sync.markDirty(.retryQueue, .queueGroups, .failures, .eventDetail, .gauges)
         case .endpointChanged(let endpoint):
             upsert(endpoint, &state)
             flash(
                 endpoint.enabled
-                    ? "Enabled \(endpoint.name): its paused deliveries resume now"
-                    : "Disabled \(endpoint.name): its deliveries are paused, nothing is dropped",
+                    ? "Resumed \(endpoint.name): its paused deliveries go out now"
+                    : "Paused \(endpoint.name): its deliveries wait, nothing is dropped",
                 .success, &state)
-            state.sync.markDirty(.retryQueue, .gauges, .eventDetail)
+            state.sync.markDirty(.retryQueue, .queueGroups, .gauges, .eventDetail)
         case .secretRotated(let endpoint):
             upsert(endpoint, &state)
             let grace = endpoint.previousSecretExpiresAt.map { "the old one signs until " + Format.timestamp($0, timeZone: state.timeZone) } ?? "the old one no longer works"

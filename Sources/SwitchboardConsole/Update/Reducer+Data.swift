@@ -5,6 +5,10 @@ import SwitchboardCore
 extension Reducer {
     /// Most retry-queue rows loaded.
     static let retryQueueLimit = 100
+    /// Most rows of the failures view loaded.
+    static let failuresLimit = 200
+    /// Most log lines loaded.
+    static let logLimit = 200
     /// Most events whose tallies are asked for at once.
     static let tallyBatch = 25
     /// Tallies kept before the ones no longer shown are dropped.
@@ -15,9 +19,15 @@ extension Reducer {
     static func tick(_ now: Date, _ state: inout ConsoleState) -> [Effect] {
         state.now = now
         if let flash = state.flash, flash.expiresAt <= now { state.flash = nil }
+        state.endpointStatuses.settle(at: now)
         var effects: [Effect] = []
-        for (kind, request) in [(DataKind.health, DataRequest.health), (.endpoints, .endpoints), (.sources, .sources), (.gauges, .gauges), (.retryQueue, .retryQueue(limit: retryQueueLimit))]
-        where state.sync.isDue(kind, at: now) {
+        var wanted: [(DataKind, DataRequest)] = [(.health, .health), (.endpoints, .endpoints), (.sources, .sources), (.gauges, .gauges), (.queueGroups, .queueGroups)]
+        if let group = state.queueEndpoint {
+            wanted.append((.retryQueue, .retryQueue(endpointID: group.endpointID, tenantID: group.tenantID, limit: retryQueueLimit)))
+        }
+        if state.paneTwo == .failures { wanted.append((.failures, .failures(limit: failuresLimit))) }
+        if state.paneFour == .logs { wanted.append((.logs, .logs(limit: logLimit))) }
+        for (kind, request) in wanted where state.sync.isDue(kind, at: now) {
             state.sync.started(kind)
             effects.append(.load(request))
         }
@@ -79,16 +89,16 @@ extension Reducer {
                         state.events.unseen += 1
                     }
                 }
-                state.sync.markDirty(.retryQueue, .gauges)
+                state.sync.markDirty(.retryQueue, .queueGroups, .failures, .gauges)
             case .attemptRecorded(let attempt, let deliveryState):
                 attempts += 1
                 state.tallies[attempt.eventID]?.states[attempt.deliveryID] = deliveryState
                 if state.inspected?.id == attempt.eventID { state.sync.markDirty(.eventDetail) }
-                state.sync.markDirty(.retryQueue, .gauges)
+                state.sync.markDirty(.retryQueue, .queueGroups, .failures, .gauges)
             case .deliveryStateChanged(let delivery):
                 state.tallies[delivery.eventID]?.states[delivery.id] = delivery.state
                 if state.inspected?.id == delivery.eventID { state.sync.markDirty(.eventDetail) }
-                state.sync.markDirty(.retryQueue, .gauges)
+                state.sync.markDirty(.retryQueue, .queueGroups, .failures, .gauges)
             case .eventStatusChanged(let change):
                 if let index = state.events.rows.firstIndex(where: { $0.id == change.eventID }) {
                     state.events.rows[index].status = change.status
@@ -101,7 +111,7 @@ extension Reducer {
                 state.endpoints.removeAll { $0.id == id && $0.tenantID == tenantID }
                 state.health[id] = nil
                 reanchor(.endpoints, &state)
-                state.sync.markDirty(.gauges, .retryQueue)
+                state.sync.markDirty(.gauges, .retryQueue, .queueGroups)
             case .sourceChanged(let source):
                 upsert(source, &state)
             case .sourceDeleted(let id, let tenantID):
@@ -113,7 +123,7 @@ extension Reducer {
         if dropped > state.droppedChanges {
             // The feed lost changes: reload everything it might have told.
             state.droppedChanges = dropped
-            state.sync.markDirty(.events, .endpoints, .sources, .retryQueue, .gauges, .eventDetail)
+            state.sync.markDirty(.events, .endpoints, .sources, .retryQueue, .queueGroups, .failures, .gauges, .eventDetail)
             state.talliesRequested.removeAll()
         }
         if state.tallies.count > tallyCacheLimit {
@@ -133,6 +143,7 @@ extension Reducer {
         if let endpointID = resolvedEndpointID(filter, state), !deliveries.contains(where: { $0.endpointID == endpointID }) {
             return false
         }
+        if let sourceID = resolvedSourceID(filter, state), event.sourceID != sourceID { return false }
         return true
     }
 
@@ -158,11 +169,31 @@ extension Reducer {
             finish(.gauges, &state)
             state.gauges = gauges
             return []
-        case .retryQueue(let deliveries):
+        case .retryQueue(let endpointID, let deliveries):
             finish(.retryQueue, &state)
+            guard state.queueEndpoint?.endpointID == endpointID else { return [] }
             state.retryQueue = deliveries
             reanchor(.retryQueue, &state)
             return state.inspectionSource == .retryQueue ? refreshInspected(&state) : []
+        case .queueGroups(let groups):
+            finish(.queueGroups, &state)
+            state.queueGroups = groups
+            if let open = state.queueEndpoint, let fresh = groups.first(where: { $0.endpointID == open.endpointID }) { state.queueEndpoint = fresh }
+            reanchor(.retryQueue, &state)
+            return []
+        case .failures(let rows):
+            finish(.failures, &state)
+            state.failures = rows
+            reanchor(.failures, &state)
+            return state.inspectionSource == .failures ? refreshInspected(&state) : []
+        case .located(let id, let target):
+            finish(.locate, &state)
+            return openLocated(id, target, &state)
+        case .logs(let lines):
+            finish(.logs, &state)
+            state.logs = lines
+            reanchor(.logs, &state)
+            return []
         case .events(let request, let page):
             finish(.events, &state)
             if matchesCurrentFilter(request, state) { applyEventsWindow(request, page, &state) }
@@ -188,6 +219,10 @@ extension Reducer {
             finish(.tallies, &state)
             state.tallies.merge(tallies) { _, new in new }
             state.talliesRequested.subtract(requested.map(\.id).filter { tallies[$0] != nil })
+            return []
+        case .failed(.locate(let id), let message):
+            state.sync.finished(.locate, at: state.now)
+            flash("\(id) not found: \(message)", .error, &state)
             return []
         case .failed(let request, let message):
             state.sync.finished(request.kind, at: state.now)

@@ -4,8 +4,10 @@ import SwitchboardCore
 extension Reducer {
     static func focus(_ pane: Pane, _ state: inout ConsoleState) -> [Effect] {
         if pane.isPaneOne { state.paneOne = pane }
+        if pane == .events || pane == .failures { state.paneTwo = pane }
+        if pane == .retryQueue || pane == .logs { state.paneFour = pane }
         state.focus = pane
-        if pane == .events || pane == .retryQueue { state.inspectionSource = pane }
+        if pane == .events || pane == .retryQueue || pane == .failures { state.inspectionSource = pane }
         return refreshInspected(&state)
     }
 
@@ -112,7 +114,7 @@ extension Reducer {
             id: state.events.latestRequestID, paneOffset: paneOffset,
             storeOffset: paneOffset + (state.events.following ? 0 : state.events.unseen),
             limit: EventsState.windowLimit, eventType: filter.eventType, status: filter.eventStatus,
-            endpointID: resolvedEndpointID(filter, state))
+            endpointID: resolvedEndpointID(filter, state), sourceID: resolvedSourceID(filter, state))
         state.sync.started(.events)
         return [.load(.events(request))]
     }
@@ -126,11 +128,20 @@ extension Reducer {
         return state.endpoints.first { $0.name.lowercased().contains(wanted) }?.id ?? wanted
     }
 
+    /// The source id a `source:` filter names: an id, an exact name, or a name containing it.
+    static func resolvedSourceID(_ filter: FilterQuery, _ state: ConsoleState) -> String? {
+        guard let wanted = filter.source else { return nil }
+        if let match = state.sources.first(where: { $0.id.lowercased() == wanted || $0.name.lowercased() == wanted }) {
+            return match.id
+        }
+        return state.sources.first { $0.name.lowercased().contains(wanted) }?.id ?? wanted
+    }
+
     /// Whether a window answer was asked with the events filter now in force.
     static func matchesCurrentFilter(_ request: EventsWindowRequest, _ state: ConsoleState) -> Bool {
         let filter = state.filter(.events)
         return request.eventType == filter.eventType && request.status == filter.eventStatus
-            && request.endpointID == resolvedEndpointID(filter, state)
+            && request.endpointID == resolvedEndpointID(filter, state) && request.sourceID == resolvedSourceID(filter, state)
     }
 
     /// `f`: freeze the events pane, or follow again from the newest event.
@@ -160,6 +171,8 @@ extension Reducer {
         switch state.inspectionSource {
         case .retryQueue:
             wanted = state.selectedRetryDelivery.map { EventRef(id: $0.eventID, tenantID: $0.tenantID) }
+        case .failures:
+            wanted = state.selectedFailure.map { EventRef(id: $0.delivery.eventID, tenantID: $0.delivery.tenantID) }
         default:
             wanted = state.selectedEvent.map { EventRef(id: $0.id, tenantID: $0.tenantID) }
         }
@@ -181,6 +194,47 @@ extension Reducer {
         }
         state.sync.started(.eventDetail)
         return [.load(.eventDetail(event))]
+    }
+
+    /// Enter on an endpoint: the events pane, filtered to the events delivered to it.
+    static func openEndpointEvents(_ state: inout ConsoleState) -> [Effect] {
+        guard let endpoint = state.selectedEndpoint else { return [] }
+        var effects = focus(.events, &state)
+        effects += setFilter("endpoint:\(endpoint.id)", for: .events, &state)
+        flash("Events delivered to \(endpoint.name) (Esc clears the filter; e in pane 1 shows its settings)", .info, &state)
+        return effects
+    }
+
+    /// Enter on a retry-queue group: that endpoint's waiting deliveries, soonest first.
+    static func openQueue(of group: QueueGroup, _ state: inout ConsoleState) -> [Effect] {
+        state.queueEndpoint = group
+        state.retryQueue = []
+        state.cursors[.retryQueue] = ListCursor()
+        state.sync.started(.retryQueue)
+        return [.load(.retryQueue(endpointID: group.endpointID, tenantID: group.tenantID, limit: retryQueueLimit))]
+    }
+
+    /// Esc in one endpoint's queue: back to the groups, on that endpoint.
+    static func closeQueue(_ state: inout ConsoleState) -> [Effect] {
+        guard let group = state.queueEndpoint else { return [] }
+        state.queueEndpoint = nil
+        state.retryQueue = []
+        state.cursors[.retryQueue] = ListCursor(selection: 0, top: 0, selectedID: group.endpointID)
+        reanchor(.retryQueue, &state)
+        return []
+    }
+
+    /// `F` shows failures in pane 2 (or events again); `l` the log in pane 4 (or the queue).
+    static func toggleView(_ view: Pane, instead other: Pane, _ state: inout ConsoleState) -> [Effect] {
+        let showing = view == .failures ? state.paneTwo : state.paneFour
+        let target = showing == view ? other : view
+        var effects = focus(target, &state)
+        let kind: DataKind? = target == .failures ? .failures : target == .logs ? .logs : nil
+        if let kind, !state.sync[kind].loading {
+            state.sync.started(kind)
+            effects.append(.load(kind == .failures ? .failures(limit: failuresLimit) : .logs(limit: logLimit)))
+        }
+        return effects
     }
 
     // MARK: Detail view
@@ -206,8 +260,14 @@ extension Reducer {
             case .attempt(let attempt): target = .attempt(id: attempt.id, event: event)
             }
         case .retryQueue:
+            if let group = state.selectedQueueGroup { return openQueue(of: group, &state) }
             guard let delivery = state.selectedRetryDelivery else { return [] }
             target = .delivery(id: delivery.id, event: EventRef(id: delivery.eventID, tenantID: delivery.tenantID))
+        case .failures:
+            guard let row = state.selectedFailure else { return [] }
+            target = .delivery(id: row.delivery.id, event: EventRef(id: row.delivery.eventID, tenantID: row.delivery.tenantID))
+        case .logs:
+            return []
         }
         var effects: [Effect] = []
         if let event = target.event, event != state.inspected { effects = inspect(event, &state) }

@@ -9,6 +9,8 @@ enum Reducer {
         switch input {
         case .key(let key):
             return handleKey(key, &state)
+        case .paste(let text):
+            return handlePaste(text, &state)
         case .resize(let size):
             state.size = size
             reanchorAll(&state)
@@ -33,8 +35,29 @@ enum Reducer {
             return key == .character("q") ? quit(&state) : []
         }
         if let modal = state.modal { return handleModalKey(key, modal, &state) }
-        if state.detail != nil { return handleDetailKey(key, &state) }
-        return handleNormalKey(key, &state)
+        guard let binding = KeyBindings.binding(for: key, in: state) else {
+            if state.detail == nil, let elsewhere = KeyBindings.elsewhere(key, state) { flash(elsewhere, .info, &state) }
+            return []
+        }
+        if binding.mutates && state.readOnly {
+            flash("Read-only console: \(binding.label.split(separator: " (").first ?? "") is disabled", .error, &state)
+            return []
+        }
+        return run(binding.action, key: key, &state)
+    }
+
+    /// `q`: quits, but first asks when quitting stops a dispatcher with work left.
+    static func askBeforeQuitting(_ state: inout ConsoleState) -> [Effect] {
+        let queued = state.gauges.map { $0.queueDepth + $0.inFlightDeliveries } ?? 0
+        guard state.stopsDispatcherOnQuit, queued > 0, let gauges = state.gauges else { return quit(&state) }
+        state.modal = .confirm(
+            Confirmation(
+                action: .quitStoppingDispatcher, title: "Quit and stop the dispatcher",
+                lines: [
+                    "This console runs the dispatcher: quitting stops deliveries and the API.",
+                    "\(Format.count(gauges.queueDepth, "delivery").replacingOccurrences(of: "deliverys", with: "deliveries")) queued, \(gauges.inFlightDeliveries) in flight; they stay stored and go out at the next start.",
+                ], openedAt: state.now))
+        return []
     }
 
     static func quit(_ state: inout ConsoleState) -> [Effect] {
@@ -43,86 +66,74 @@ enum Reducer {
         return [.quit]
     }
 
-    private static func handleNormalKey(_ key: Key, _ state: inout ConsoleState) -> [Effect] {
+    /// Does what a key binding names; the key itself matters only for the digits.
+    static func run(_ action: KeyAction, key: Key, _ state: inout ConsoleState) -> [Effect] {
+        if state.detail != nil { return runInDetail(action, &state) }
         let pane = state.focus
         let page = Layout(size: state.size).listHeight(for: pane)
-        switch key {
-        case .character("q"):
-            return quit(&state)
-        case .character("?"):
-            state.modal = .help
+        switch action {
+        case .quit: return askBeforeQuitting(&state)
+        case .forceQuit: return quit(&state)
+        case .help:
+            state.modal = .help(scroll: 0)
             return []
-        case .tab:
-            return focus(neighbour(of: pane, by: 1, state), &state)
-        case .backTab:
-            return focus(neighbour(of: pane, by: -1, state), &state)
-        case .character(let digit) where ("1"..."4").contains(digit):
-            let number = Int(String(digit))!
+        case .nextPane: return focus(neighbour(of: pane, by: key == .backTab ? -1 : 1, state), &state)
+        case .focusPane:
+            guard case .character(let digit) = key, let number = Int(String(digit)) else { return [] }
             return focus(state.panes.first { $0.number == number } ?? .events, &state)
-        case .character("s"):
-            return toggleSources(&state)
-        case .character("j"), .down:
-            return move(pane, by: 1, &state)
-        case .character("k"), .up:
-            return move(pane, by: -1, &state)
-        case .character("g"), .home:
-            return select(pane, index: 0, &state)
-        case .character("G"), .end:
-            return select(pane, index: state.rowCount(pane) - 1, &state)
-        case .pageDown:
-            return move(pane, by: page, &state)
-        case .pageUp:
-            return move(pane, by: -page, &state)
-        case .control("d"):
-            return move(pane, by: max(1, page / 2), &state)
-        case .control("u"):
-            return move(pane, by: -max(1, page / 2), &state)
-        case .enter:
-            return openDetail(&state)
-        case .escape:
+        case .toggleSources: return toggleSources(&state)
+        case .down: return move(pane, by: 1, &state)
+        case .up: return move(pane, by: -1, &state)
+        case .top: return select(pane, index: 0, &state)
+        case .bottom: return select(pane, index: state.rowCount(pane) - 1, &state)
+        case .pageDown: return move(pane, by: page, &state)
+        case .pageUp: return move(pane, by: -page, &state)
+        case .halfPageDown: return move(pane, by: max(1, page / 2), &state)
+        case .halfPageUp: return move(pane, by: -max(1, page / 2), &state)
+        case .open: return pane == .endpoints ? openEndpointEvents(&state) : openDetail(&state)
+        case .back: return []
+        case .clearFilter:
+            if pane == .retryQueue && state.queueEndpoint != nil && state.filter(pane).isEmpty { return closeQueue(&state) }
             guard !state.filter(pane).isEmpty else { return [] }
             return setFilter("", for: pane, &state)
-        case .character("/"):
+        case .filter:
             state.modal = .filter(FilterPrompt(pane: pane, text: state.filter(pane).text))
             return []
-        case .character("f"):
-            return toggleFollow(&state)
-        case .character("r"):
-            return beginReplayOrRetry(&state)
-        case .character("d"):
-            return beginToggleEndpoint(&state)
-        case .character("R"):
-            return beginRotateSecret(&state)
-        default:
+        case .follow: return toggleFollow(&state)
+        case .replayOrRetryFailed, .retryDelivery: return beginReplayOrRetry(&state)
+        case .pauseResume: return beginToggleEndpoint(&state)
+        case .rotateSecret: return beginRotateSecret(&state)
+        case .copyID: return copySelection(&state)
+        case .suspend: return [.suspend]
+        case .cycleOrder:
+            state.endpointOrder = state.endpointOrder.next
+            reanchor(.endpoints, &state)
+            flash("Endpoints sorted by \(state.endpointOrder.word)", .info, &state)
             return []
+        case .endpointSettings: return openDetail(&state)
+        case .recover: return beginRecover(&state)
+        case .failures: return toggleView(.failures, instead: .events, &state)
+        case .logs: return toggleView(.logs, instead: .retryQueue, &state)
         }
     }
 
-    private static func handleDetailKey(_ key: Key, _ state: inout ConsoleState) -> [Effect] {
+    private static func runInDetail(_ action: KeyAction, _ state: inout ConsoleState) -> [Effect] {
         let page = Layout(size: state.size).detailTextHeight
-        switch key {
-        case .escape, .character("q"), .left, .backspace:
-            state.detail = nil
-        case .character("?"):
-            state.modal = .help
-        case .character("j"), .down:
-            scrollDetail(by: 1, &state)
-        case .character("k"), .up:
-            scrollDetail(by: -1, &state)
-        case .character("g"), .home:
-            scrollDetail(by: -Int.max / 2, &state)
-        case .character("G"), .end:
-            scrollDetail(by: Int.max / 2, &state)
-        case .pageDown, .character(" "):
-            scrollDetail(by: page, &state)
-        case .pageUp:
-            scrollDetail(by: -page, &state)
-        case .control("d"):
-            scrollDetail(by: max(1, page / 2), &state)
-        case .control("u"):
-            scrollDetail(by: -max(1, page / 2), &state)
-        default:
-            break
+        switch action {
+        case .back: state.detail = nil
+        case .help: state.modal = .help(scroll: 0)
+        case .forceQuit: return quit(&state)
+        case .copyID: return copySelection(&state)
+        case .suspend: return [.suspend]
+        case .down: scrollDetail(by: 1, &state)
+        case .up: scrollDetail(by: -1, &state)
+        case .top: scrollDetail(by: -Int.max / 2, &state)
+        case .bottom: scrollDetail(by: Int.max / 2, &state)
+        case .pageDown: scrollDetail(by: page, &state)
+        case .pageUp: scrollDetail(by: -page, &state)
+        case .halfPageDown: scrollDetail(by: max(1, page / 2), &state)
+        case .halfPageUp: scrollDetail(by: -max(1, page / 2), &state)
+        default: break
         }
         return []
     }

@@ -153,7 +153,7 @@ enum DetailContent {
         writer.field("tenant", endpoint.tenantID)
         writer.field("name", endpoint.name)
         writer.field("url", endpoint.url)
-        writer.field("state", StatusStyle.endpoint(EndpointStatus(endpoint), state.glyphs))
+        writer.field("state", StatusStyle.endpoint(state.status(of: endpoint), state.glyphs))
         if let reason = endpoint.disabledReason { writer.field("disabled", reason + (endpoint.disabledAt.map { ", " + writer.time($0) } ?? "")) }
         if let since = endpoint.failingSince { writer.field("failing since", writer.time(since), .error) }
         if !endpoint.description.isEmpty { writer.field("description", endpoint.description) }

@@ -11,7 +11,7 @@ enum EndpointsPaneBuilder {
         var columns = [
             Column(title: "state", width: .fixed(10), priority: 100),
             Column(title: "name", width: .flex(min: 8, weight: 3), priority: 90),
-            Column(title: "host", width: .flex(min: 8, weight: 3), priority: 50),
+            Column(title: "url", width: .flex(min: 8, weight: 3), priority: 50, truncatesInTheMiddle: true),
             Column(title: "ok%", width: .fixed(5), alignRight: true, priority: 80),
             Column(title: "p50", width: .fixed(6), alignRight: true, priority: 40),
             Column(title: "in-fl", width: .fixed(5), alignRight: true, priority: 20),
@@ -24,9 +24,9 @@ enum EndpointsPaneBuilder {
             let endpoint = endpoints[index]
             let health = state.health[endpoint.id]
             var cells = [
-                StatusStyle.endpoint(EndpointStatus(endpoint), glyphs),
+                StatusStyle.endpoint(state.status(of: endpoint), glyphs),
                 Span(endpoint.name),
-                Span(Format.host(of: endpoint.url), .muted),
+                Span(Format.location(of: endpoint.url), .muted),
                 health?.successRate.map { Span(Format.percent($0), $0 >= 0.95 ? .ok : $0 >= 0.5 ? .warning : .error) } ?? Span("-", .muted),
                 health?.p50Milliseconds.map { Span(Format.duration(milliseconds: $0)) } ?? Span("-", .muted),
                 Span(String(health?.inFlight ?? 0), (health?.inFlight ?? 0) > 0 ? .info : .muted),
@@ -36,10 +36,11 @@ enum EndpointsPaneBuilder {
             return .cells(cells)
         }
         var badges: [Span] = []
-        let failing = state.endpoints.filter { EndpointStatus($0) == .failing }.count
+        let failing = state.endpoints.filter { state.status(of: $0) == .failing }.count
         if failing > 0 { badges.append(Span("\(failing) failing", .error)) }
         let refusing = state.refusingSourceCount
         if refusing > 0 { badges.append(Span("\(Format.count(refusing, "source")) refusing (s)", .error)) }
+        badges.append(Span("by " + state.endpointOrder.word, .muted))
         if let filter = state.filters[.endpoints] { badges.append(Span("/" + filter.text, .key)) }
         let message: Span? =
             if let error = state.loadErrors[.endpoints], endpoints.isEmpty { Span("Could not load endpoints: \(error)", .error) }

@@ -9,9 +9,9 @@ enum EventsPaneBuilder {
         let height = layout.listHeight(for: .events)
         var columns = [
             Column(title: "time", width: .fixed(8), priority: 70),
-            Column(title: "id", width: .fixed(10), priority: 60),
+            Column(title: "id", width: .upTo(min: 12, ideal: 30), priority: 75, truncatesInTheMiddle: true),
             Column(title: "type", width: .flex(min: 10, weight: 3), priority: 100),
-            Column(title: "status", width: .fixed(11), priority: 90),
+            Column(title: "status", width: .fixed(state.events.rows.contains { state.tallies[$0.id]?.retry != nil } ? 17 : 11), priority: 90),
             Column(title: "ok", width: .fixed(5), alignRight: true, priority: 80),
         ]
         let tenants = state.showsTenants
@@ -24,9 +24,9 @@ enum EventsPaneBuilder {
             guard let event = listing.event(at: index) else { return .banner([Span("  " + glyphs.ellipsis, .muted)]) }
             var cells = [
                 Span(Format.clock(event.createdAt, timeZone: state.timeZone), .muted),
-                Span(Format.shortID(event.id, ellipsis: glyphs.ellipsis)),
+                Span(event.id),
                 Span(event.eventType),
-                StatusStyle.event(event.status, glyphs),
+                status(event, state),
                 tally(state.tallies[event.id], glyphs),
             ]
             if tenants { cells.insert(Span(event.tenantID, .muted), at: 2) }
@@ -40,7 +40,10 @@ enum EventsPaneBuilder {
             badges.append(Span("\(glyphs.frozen) frozen", .warning))
             if state.events.unseen > 0 { badges.append(Span("+\(state.events.unseen) new", .badge)) }
         }
-        if let filter = state.filters[.events] { badges.append(Span("/" + filter.text, .key)) }
+        if let filter = state.filters[.events] {
+            badges.append(Span("/" + filter.text, .key))
+            if listing.isWindowed && state.events.loaded { badges.append(Span(Format.count(listing.count, "match").replacingOccurrences(of: "matchs", with: "matches"), .info)) }
+        }
         let message: Span? =
             if let error = state.loadErrors[.events], listing.count == 0 { Span("Could not load events: \(error)", .error) }
             else if !state.events.loaded && listing.count == 0 { Span("Loading…", .muted) }
@@ -57,6 +60,16 @@ enum EventsPaneBuilder {
     private static func origin(_ event: Event, _ state: ConsoleState) -> Span {
         guard let id = event.sourceID else { return Span(event.origin.rawValue, .muted) }
         return Span(state.source(id: id)?.name ?? Format.shortID(id, ellipsis: state.glyphs.ellipsis))
+    }
+
+    /// The event's status; a QUEUED event whose delivery is scheduled again after a failed
+    /// attempt reads `↺ RETRY #3 4m12s` (attempt 3 is next, in 4m12s), distinct from a new QUEUED event.
+    static func status(_ event: Event, _ state: ConsoleState) -> Span {
+        if event.status == .queued, let retry = state.tallies[event.id]?.retry {
+            let next = retry.next.map { " " + Format.countdown(to: $0, now: state.now).replacingOccurrences(of: "in ", with: "") } ?? ""
+            return Span("\(state.glyphs.retrying) RETRY #\(retry.attempt + 1)\(next)", .warning)
+        }
+        return StatusStyle.event(event.status, state.glyphs)
     }
 
     /// "ok/total" deliveries: green when all succeeded, red when some failed.

@@ -76,6 +76,16 @@ enum Format {
         return components.port.map { "\(host):\($0)" } ?? host
     }
 
+    /// A URL without its scheme and query: host, port and path
+    /// (`https://crm.internal:8443/webhooks/in?token=x` → `crm.internal:8443/webhooks/in`).
+    /// The query is left out: it may carry a token.
+    static func location(of url: String) -> String {
+        guard let components = URLComponents(string: url), let host = components.host, !host.isEmpty else { return url }
+        let port = components.port.map { ":\($0)" } ?? ""
+        let path = components.percentEncodedPath == "/" ? "" : components.percentEncodedPath
+        return host + port + path
+    }
+
     /// `1204311` → `1,204,311`.
     static func grouped(_ number: Int) -> String {
         let digits = String(number.magnitude)

@@ -47,6 +47,8 @@ struct Layout: Sendable, Hashable {
                 .endpoints: left,
                 .sources: left,
                 .events: right,
+                .failures: right,
+                .logs: Rect(x: 0, y: bottomY, width: leftWidth, height: bottomHeight),
                 .attempts: Rect(x: leftWidth, y: bottomY, width: columns - leftWidth, height: bottomHeight),
                 .retryQueue: Rect(x: 0, y: bottomY, width: leftWidth, height: bottomHeight),
             ]
@@ -62,9 +64,9 @@ struct Layout: Sendable, Hashable {
     func rect(for pane: Pane) -> Rect { paneRects[pane] ?? .zero }
 
     /// Panes drawn when `focus` has the focus and pane 1 shows `paneOne`.
-    func visiblePanes(focus: Pane, paneOne: Pane = .endpoints) -> [Pane] {
+    func visiblePanes(focus: Pane, paneOne: Pane = .endpoints, paneTwo: Pane = .events, paneFour: Pane = .retryQueue) -> [Pane] {
         switch arrangement {
-        case .quad: Pane.onScreen(paneOne: paneOne)
+        case .quad: Pane.onScreen(paneOne: paneOne, paneTwo: paneTwo, paneFour: paneFour)
         case .tabbed: [focus]
         case .tooSmall: []
         }

@@ -39,11 +39,15 @@ enum ColumnWidth: Sendable, Hashable {
     case fixed(Int)
     /// At least `min` columns, plus a share of what is left by `weight`.
     case flex(min: Int, weight: Int)
+    /// At least `min` columns, growing up to `ideal` (a whole id) before flexible columns
+    /// share what is left.
+    case upTo(min: Int, ideal: Int)
 
     var minimum: Int {
         switch self {
         case .fixed(let width): width
         case .flex(let min, _): min
+        case .upTo(let min, _): min
         }
     }
 }
@@ -54,6 +58,8 @@ struct Column: Sendable, Hashable {
     var width: ColumnWidth
     var alignRight = false
     var priority: Int
+    /// Cut in the middle rather than at the end when too narrow (ids, URLs).
+    var truncatesInTheMiddle = false
 }
 
 /// A row of a list pane.
@@ -112,12 +118,13 @@ enum FooterModel: Sendable, Hashable {
     case hints([KeyHint])
     case flash(String, Flash.Kind)
     /// A text prompt: label, the text typed so far, and a hint after it.
-    case prompt(label: String, text: String, hint: String)
+    case prompt(label: String, text: String, hint: String, error: String? = nil)
 }
 
 /// What is drawn over the body.
 enum OverlayModel: Sendable, Hashable {
-    case help(title: String, sections: [HelpSection])
+    /// The key overview, its first `scroll` lines scrolled away.
+    case help(title: String, sections: [HelpSection], scroll: Int)
     case dialog(DialogModel)
 }
 

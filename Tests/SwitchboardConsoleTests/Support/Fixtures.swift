@@ -180,6 +180,7 @@ enum Fixtures {
         state.events = EventsState(rows: events, windowStart: 0, total: 1_204_311, following: true, unseen: 0, latestRequestID: 1, loaded: true)
         for event in events { state.tallies[event.id] = DeliveryTally(deliveries(for: event)) }
         state.retryQueue = retryQueue
+        state.queueGroups = queueGroups
         state.inspected = EventRef(id: events[0].id, tenantID: events[0].tenantID)
         state.inspectedDetail = detail(for: events[0])
         for second in 1...5 {

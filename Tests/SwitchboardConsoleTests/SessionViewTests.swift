@@ -1,0 +1,33 @@
+import Foundation
+import SwitchboardCore
+import Testing
+
+@testable import SwitchboardConsole
+
+/// The header's session and connection, and the first start's admin key panel.
+@Suite struct SessionViewTests {
+    @Test func theHeaderNamesTheSessionAndItsConnection() {
+        var state = Fixtures.state(size: TerminalSize(columns: 160, rows: 40))
+        state.session = SessionStatus(target: "http://10.0.0.7:8080", attached: true, serverVersion: "1.4.0")
+        #expect(render(state).text(ofRow: 0).contains("attached http://10.0.0.7:8080 v1.4.0"))
+        state.session?.connection = .connecting(attempt: 3)
+        #expect(render(state).text(ofRow: 0).contains("CONNECTING #3"))
+        state.session?.connection = .lost(reason: "connection refused", since: Fixtures.at(12))
+        let header = render(state).text(ofRow: 0)
+        #expect(header.contains("LOST 12s ago") && header.contains("connection refused"))
+    }
+
+    @Test func theAdminKeyIsShownOnceInADismissablePanel() {
+        var state = Fixtures.state(size: TerminalSize(columns: 100, rows: 30))
+        state.modal = .adminKey(AdminKeyPanel(key: "sbk_admin_0123456789abcdef", file: "/data/admin.key"))
+        let text = render(state).plainText
+        #expect(text.contains("sbk_admin_0123456789abcdef") && text.contains("/data/admin.key (mode 0600"))
+        Golden.check(render(state), "admin-key-100x30")
+        #expect(Fixtures.press([.character("y")], &state) == [.copy("sbk_admin_0123456789abcdef")])
+        Fixtures.press([.character("j"), .character("q")], &state)  // other keys leave it up
+        #expect(state.modal != nil && !state.isQuitting)
+        Fixtures.press([.enter], &state)
+        #expect(state.modal == nil)
+        #expect(!render(state).plainText.contains("sbk_admin_0123456789abcdef"))
+    }
+}
