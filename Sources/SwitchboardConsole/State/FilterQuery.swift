@@ -45,7 +45,7 @@ struct FilterQuery: Sendable, Hashable {
                 if value.isEmpty { errors.append("endpoint: needs a name or id") } else { endpoint = value }
             } else if let value = Self.value(of: lower, keys: ["source:", "src:"]) {
                 if value.isEmpty { errors.append("source: needs a name or id") } else { source = value }
-            } else if let value = Self.value(of: lower, keys: ["since:", "until:"]) {
+            } else if Self.value(of: lower, keys: ["since:", "until:"]) != nil {
                 let key = lower.hasPrefix("since:") ? "since" : "until"
                 let typed = String(word.dropFirst(6))
                 if case .failure(let error) = TimeTerm.parse(typed, now: Date(timeIntervalSince1970: 0), timeZone: .gmt) {
