@@ -5,7 +5,7 @@ import SwitchboardCore
 /// actions, for every tenant. ``SwitchboardOperations`` is the real one; tests use fakes.
 protocol ConsoleOperations: Sendable {
     func now() -> Date
-    func healthSnapshot() -> [String: EndpointHealthBoard.Snapshot]
+    func healthSnapshot() async throws -> [String: EndpointHealthBoard.Snapshot]
     func gauges() async throws -> StoreGauges
     func endpoints() async throws -> [Endpoint]
     /// Inbound sources of every tenant, oldest first.
@@ -25,7 +25,7 @@ struct SwitchboardOperations: ConsoleOperations {
     let switchboard: Switchboard
 
     func now() -> Date { switchboard.clock.now() }
-    func healthSnapshot() -> [String: EndpointHealthBoard.Snapshot] { switchboard.health.snapshot() }
+    func healthSnapshot() async throws -> [String: EndpointHealthBoard.Snapshot] { switchboard.health.snapshot() }
     func gauges() async throws -> StoreGauges { try await switchboard.gauges() }
     func endpoints() async throws -> [Endpoint] { try await switchboard.endpoints(tenant: nil) }
     func sources() async throws -> [Source] { try await switchboard.sources(tenant: nil) }

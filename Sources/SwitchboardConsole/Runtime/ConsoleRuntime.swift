@@ -17,6 +17,16 @@ struct ConsoleRuntime: Sendable {
     let options: ConsoleOptions
     var timeZone: TimeZone = .current
     var tickInterval: Duration = .milliseconds(100)
+    /// What the header says the console is connected to.
+    var session = SessionStatus(target: "embedded", attached: false, serverVersion: "")
+    /// The attached server's connection states, for a console attached over the API.
+    var connectionStates: AsyncStream<ConnectionUpdate>?
+
+    /// A connection state and whether it is a return after a loss.
+    struct ConnectionUpdate: Sendable {
+        var connection: SessionStatus.Connection
+        var resumed: Bool
+    }
 
     private enum Message: Sendable {
         case terminal(TerminalEvent)
@@ -34,6 +44,7 @@ struct ConsoleRuntime: Sendable {
         let executor = EffectExecutor(operations: operations, logger: options.logger)
         let terminal = self.terminal
         let tickInterval = self.tickInterval
+        let connectionStates = self.connectionStates
         terminal.start()
         var failure: ConsoleError?
         await withDiscardingTaskGroup { group in
@@ -43,6 +54,11 @@ struct ConsoleRuntime: Sendable {
             }
             group.addTask {
                 for await change in subscription.changes { buffer.append(change) }
+            }
+            if let connectionStates {
+                group.addTask {
+                    for await update in connectionStates { sink.yield(.input(.connection(update.connection, resumed: update.resumed))) }
+                }
             }
             group.addTask {
                 while !Task.isCancelled {
@@ -116,7 +132,8 @@ struct ConsoleRuntime: Sendable {
             initial.ingestBaseURL = runtime.options.ingestBaseURL
             initial.devMode = runtime.options.devMode
             initial.stopsDispatcherOnQuit = runtime.options.stopsDispatcherOnQuit && !runtime.options.readOnly
-            initial.session = SessionStatus(target: "embedded", attached: false, serverVersion: runtime.options.serverVersion)
+            initial.session = runtime.session
+            if initial.session?.serverVersion.isEmpty ?? false { initial.session?.serverVersion = runtime.options.serverVersion }
             if let key = runtime.options.firstStartAdminKey {
                 initial.modal = .adminKey(AdminKeyPanel(key: key, file: runtime.options.adminKeyFile))
             }

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import SwitchboardClient
 import SwitchboardCore
 
 /// Runs the reducer's effects against the dispatcher and turns their results (or errors,
@@ -17,7 +18,7 @@ struct EffectExecutor: Sendable {
             case .sources:
                 return .loaded(.sources(try await operations.sources()))
             case .health:
-                return .loaded(.health(operations.healthSnapshot()))
+                return .loaded(.health(try await operations.healthSnapshot()))
             case .gauges:
                 return .loaded(.gauges(try await operations.gauges()))
             case .events(let window):
@@ -164,6 +165,7 @@ struct EffectExecutor: Sendable {
     /// A one-line message for `error` that never carries a secret or a stack trace.
     static func message(for error: any Error) -> String {
         if let error = error as? SwitchboardError { return error.message }
+        if let error = error as? ClientError { return error.message }
         if error is CancellationError { return "cancelled" }
         return "the store is unavailable; try again"
     }

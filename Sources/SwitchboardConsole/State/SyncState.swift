@@ -60,6 +60,11 @@ struct SyncState: Sendable, Hashable {
         return (entry.dirty && age >= kind.minimumInterval) || age >= kind.resyncInterval
     }
 
+    /// Marks every kind stale: after a reconnection, when changes may have been missed.
+    mutating func markAllDirty() {
+        for kind in DataKind.allCases { self[kind].dirty = true }
+    }
+
     /// Notes that a load of `kind` started.
     mutating func started(_ kind: DataKind) {
         self[kind].loading = true

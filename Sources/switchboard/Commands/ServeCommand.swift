@@ -22,8 +22,8 @@ struct ServeCommand: AsyncParsableCommand {
         }
         let logger = Logger(label: "switchboard")
         let app = try SwitchboardApp.build(settings: settings, logger: logger)
-        try await app.announceBootstrapKey { message in
-            FileHandle.standardOutput.write(Data((message + "\n").utf8))
+        if let key = try await app.bootstrapKey(logger: logger) {
+            FileHandle.standardOutput.write(Data((app.bootstrapMessage(key) + "\n").utf8))
         }
         logger.notice("switchboard listening", metadata: ["address": "\(settings.listenAddress)", "store": "\(settings.databasePath)"])
         let group = ServiceGroup(

@@ -1,0 +1,9 @@
+import Foundation
+import SwitchboardCore
+
+extension SwitchboardClient {
+    /// The `GET /v1/events` parameters of the query's store-side search terms.
+    static func searchParameters(_ query: EventQuery) -> [(String, String?)] {
+        []
+    }
+}
