@@ -60,9 +60,10 @@ struct SyncState: Sendable, Hashable {
         return (entry.dirty && age >= kind.minimumInterval) || age >= kind.resyncInterval
     }
 
-    /// Marks every kind stale: after a reconnection, when changes may have been missed.
-    mutating func markAllDirty() {
-        for kind in DataKind.allCases { self[kind].dirty = true }
+    /// Makes every kind due at once, as if never loaded: after a reconnection, when changes
+    /// may have been missed.
+    mutating func forgetAllLoads() {
+        for kind in DataKind.allCases { self[kind].lastLoaded = nil }
     }
 
     /// Notes that a load of `kind` started.

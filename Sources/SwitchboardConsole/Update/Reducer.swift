@@ -26,7 +26,7 @@ enum Reducer {
             return applyOutcome(outcome, &state)
         case .connection(let connection, let resumed):
             state.session?.connection = connection
-            if resumed { state.sync.markAllDirty() }
+            if resumed { state.sync.forgetAllLoads() }
             return tick(state.now, &state)
         }
     }
