@@ -76,10 +76,11 @@ extension SQLiteStore {
         }
         switch query.deliveryStatus {
         case .failed:
-            // Served by the partial index deliveries_failed_by_event (few rows: read whole).
-            conditions.append("id IN (SELECT event_id FROM deliveries WHERE state = 'failed')")
+            // The partial indexes list exactly these events' ids (covering: no delivery row is read).
+            conditions.append("id IN (SELECT event_id FROM deliveries INDEXED BY deliveries_failed_by_event WHERE state = 'failed')")
         case .retrying:
-            conditions.append("id IN (SELECT event_id FROM deliveries WHERE state = 'scheduled' AND attempt_count > 0)")
+            conditions.append(
+                "id IN (SELECT event_id FROM deliveries INDEXED BY deliveries_retrying_by_event WHERE state = 'scheduled' AND attempt_count > 0)")
         case .some(let word):
             if let status = word.eventStatus {
                 conditions.append("status = ?")

@@ -14,7 +14,7 @@ extension SQLiteStore {
                 db,
                 sql: """
                     SELECT d.*, e.event_type AS failure_event_type, ep.url AS failure_endpoint_url
-                    FROM deliveries d
+                    FROM deliveries d INDEXED BY deliveries_failures
                     JOIN events e ON e.id = d.event_id
                     LEFT JOIN endpoints ep ON ep.id = d.endpoint_id
                     WHERE (d.state = 'failed' OR (d.state = 'scheduled' AND d.attempt_count > 0))
@@ -29,34 +29,49 @@ extension SQLiteStore {
         }
     }
 
-    /// The retry queue per endpoint, from one grouped pass over the covering partial index
-    /// `deliveries_queue` (no table row is read), joined with the endpoints for URL and tenant.
+    /// The retry queue per endpoint, from one grouped pass (by endpoint and state) over the
+    /// covering partial index `deliveries_queue` (no table row is read; each group's earliest
+    /// due date is its first index entry), joined with the endpoints for URL and tenant.
     public func queueSummary(tenant: TenantID?) async throws -> [QueueGroup] {
         try await read { db in
-            try Row.fetchAll(
+            let rows = try Row.fetchAll(
                 db,
                 sql: """
                     SELECT q.endpoint_id, COALESCE(ep.tenant_id, '') AS tenant_id, COALESCE(ep.url, '') AS url,
-                        q.waiting, q.paused, q.scheduled, q.next_due
+                        q.state, q.count, q.next_due
                     FROM (
-                        SELECT endpoint_id,
-                            SUM(state = 'pending') AS waiting, SUM(state = 'paused') AS paused,
-                            SUM(state = 'scheduled') AS scheduled,
-                            MIN(CASE WHEN state != 'paused' THEN next_attempt_at END) AS next_due
+                        SELECT endpoint_id, state, COUNT(*) AS count, MIN(next_attempt_at) AS next_due
                         FROM deliveries INDEXED BY deliveries_queue
                         WHERE state IN ('pending', 'scheduled', 'paused')
-                        GROUP BY endpoint_id
+                        GROUP BY endpoint_id, state
                     ) q
                     LEFT JOIN endpoints ep ON ep.id = q.endpoint_id
                     WHERE ?1 IS NULL OR ep.tenant_id = ?1
-                    ORDER BY q.waiting + q.paused + q.scheduled DESC, q.endpoint_id
                     """,
                 arguments: [tenant]
-            ).map { row in
-                QueueGroup(
-                    endpointID: row["endpoint_id"], tenantID: row["tenant_id"], url: row["url"], waiting: row["waiting"],
-                    paused: row["paused"], scheduled: row["scheduled"], nextDue: row.optionalDate("next_due"))
+            )
+            var groups: [String: QueueGroup] = [:]
+            var order: [String] = []
+            for row in rows {
+                let endpointID: String = row["endpoint_id"]
+                if groups[endpointID] == nil {
+                    order.append(endpointID)
+                    groups[endpointID] = QueueGroup(
+                        endpointID: endpointID, tenantID: row["tenant_id"], url: row["url"], waiting: 0, paused: 0, scheduled: 0, nextDue: nil)
+                }
+                let count: Int = row["count"]
+                let state: String = row["state"]
+                switch state {
+                case "pending": groups[endpointID]?.waiting = count
+                case "scheduled": groups[endpointID]?.scheduled = count
+                default: groups[endpointID]?.paused = count
+                }
+                if state != "paused", let due = row.optionalDate("next_due") {
+                    let earliest = groups[endpointID]?.nextDue.map { min($0, due) } ?? due
+                    groups[endpointID]?.nextDue = earliest
+                }
             }
+            return order.compactMap { groups[$0] }.sorted { ($0.total, $1.endpointID) > ($1.total, $0.endpointID) }
         }
     }
 

@@ -180,7 +180,7 @@ struct TriageRoutesTests {
     @Test("GET /v1/logs (admin) serves the ring, warnings and errors first, or newest first")
     func logs() async throws {
         let ring = LogRing(capacity: 3)
-        let handler = RingLogHandler(label: "switchboard.test", ring: ring, forwardingTo: SwiftLogNoOpLogHandler())
+        let handler = RingLogHandler(label: "switchboard.test", ring: ring, forwardingTo: DiscardingLogHandler())
         var logger = Logger(label: "switchboard.test") { _ in handler }
         logger.logLevel = .trace
         logger.info("first", metadata: ["event": "evt_1"])
@@ -204,4 +204,17 @@ struct TriageRoutesTests {
             }
         }
     }
+}
+
+/// A handler that keeps its level and metadata and drops every line: the ring's upstream in tests.
+private struct DiscardingLogHandler: LogHandler {
+    var logLevel: Logger.Level = .info
+    var metadata: Logger.Metadata = [:]
+
+    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+        get { metadata[key] }
+        set { metadata[key] = newValue }
+    }
+
+    func log(event: LogEvent) {}
 }

@@ -66,10 +66,17 @@ struct SearchScaleTests {
             print("search at 1M: seeded \(Self.events) events and deliveries in \(ContinuousClock.now - started)")
             try await fixture.store.pool.read { db in
                 for (label, sql) in [
-                    ("failed", "SELECT COUNT(*) FROM events WHERE id IN (SELECT event_id FROM deliveries WHERE state = 'failed')"),
-                    ("failures", "SELECT * FROM deliveries WHERE (state = 'failed' OR (state = 'scheduled' AND attempt_count > 0)) ORDER BY updated_at DESC LIMIT 10"),
+                    ("status:failed", "SELECT COUNT(*) FROM events " + SQLiteStore.eventFilter(EventQuery(tenant: "acme", deliveryStatus: .failed)).sql),
+                    ("failures", """
+                        SELECT * FROM deliveries INDEXED BY deliveries_failures
+                        WHERE (state = 'failed' OR (state = 'scheduled' AND attempt_count > 0)) ORDER BY updated_at DESC, seq DESC LIMIT 10
+                        """),
+                    ("queue summary", """
+                        SELECT endpoint_id, state, COUNT(*), MIN(next_attempt_at) FROM deliveries INDEXED BY deliveries_queue
+                        WHERE state IN ('pending', 'scheduled', 'paused') GROUP BY endpoint_id, state
+                        """),
                 ] {
-                    let plan = try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN " + sql).map { $0["detail"] as String }
+                    let plan = try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN " + sql, arguments: sql.contains("?") ? ["acme"] : []).map { $0["detail"] as String }
                     print("search at 1M: plan of \(label): \(plan.joined(separator: " | "))")
                 }
             }

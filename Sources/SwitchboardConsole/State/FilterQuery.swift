@@ -136,8 +136,8 @@ struct FilterQuery: Sendable, Hashable {
     /// The free-text words for the store, space-separated; `nil` without any.
     var storeText: String? { terms.isEmpty ? nil : terms.joined(separator: " ") }
 
-    /// `since:` and `until:` as typed, as one key.
-    var timeTerms: String { "\(since ?? "")|\(until ?? "")" }
+    /// `since:` and `until:` as typed, as one key (empty without either).
+    var timeTerms: String { since == nil && until == nil ? "" : "\(since ?? "")|\(until ?? "")" }
 
     /// `since:` and `until:` as instants, relative ones counted back from `now`.
     func timeRange(now: Date, timeZone: TimeZone) -> (since: Date?, until: Date?) {
