@@ -14,7 +14,11 @@ enum ConsoleSession {
     static func bootstrapFileLogging(settings: AppSettings) throws -> String {
         let path = (settings.dataDirectory as NSString).appendingPathComponent("switchboard.log")
         let destination = try FileLogHandler.Destination(path: path)
-        LoggingSystem.bootstrap { label in FileLogHandler(label: label, destination: destination, logLevel: settings.logLevel) }
+        LoggingSystem.bootstrap { label in
+            RingLogHandler(
+                label: label, ring: AppLogging.ring,
+                forwardingTo: FileLogHandler(label: label, destination: destination, logLevel: settings.logLevel))
+        }
         return path
     }
 

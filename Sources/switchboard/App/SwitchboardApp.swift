@@ -37,7 +37,8 @@ struct SwitchboardApp: Sendable {
             writeRateLimitPerSecond: settings.api.writesPerSecond, writeRateLimitBurst: settings.api.writeBurst,
             authFailureRateLimitPerSecond: settings.api.authFailuresPerSecond, authFailureBurst: settings.api.authFailureBurst,
             idleTimeout: .milliseconds(Int64(settings.api.idleTimeout * 1000)),
-            requestTimeout: .milliseconds(Int64(settings.api.requestTimeout * 1000)), maxHeaderBytes: settings.api.maxHeaderBytes)
+            requestTimeout: .milliseconds(Int64(settings.api.requestTimeout * 1000)), maxHeaderBytes: settings.api.maxHeaderBytes,
+            version: SwitchboardVersion.current, startedAt: Date(), dispatching: role == .dispatcher)
         try DataDirectory.prepare(settings.dataDirectory, logger: logger)
         var lock: DispatchLock?
         if role == .dispatcher {
@@ -56,7 +57,7 @@ struct SwitchboardApp: Sendable {
         } catch {
             throw SettingsError("cannot open the store at \(settings.databasePath): \(error)")
         }
-        let switchboard = Switchboard(store: store, configuration: settings.dispatcher, logger: logger)
+        let switchboard = Switchboard(store: store, configuration: settings.dispatcher, logger: logger, logRing: AppLogging.ring)
         let transport = HTTPDeliveryTransport(
             configuration: TransportConfiguration(connectTimeout: settings.dispatcher.connectTimeout),
             addressGuard: settings.dispatcher.destinations.network)

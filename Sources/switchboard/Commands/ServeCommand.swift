@@ -18,7 +18,7 @@ struct ServeCommand: AsyncParsableCommand {
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardError(label: label)
             handler.logLevel = settings.logLevel
-            return handler
+            return RingLogHandler(label: label, ring: AppLogging.ring, forwardingTo: handler)
         }
         let logger = Logger(label: "switchboard")
         let app = try SwitchboardApp.build(settings: settings, logger: logger)
