@@ -44,10 +44,4 @@ extension SwitchboardClient {
         }
         return snapshots
     }
-
-    /// Waiting deliveries, soonest first: one endpoint's when `endpointID` is given.
-    public func queue(endpointID: String? = nil, limit: Int, tenant: TenantID) async throws(ClientError) -> [Delivery] {
-        let query: [(String, String?)] = [("endpoint_id", endpointID), ("limit", String(limit))]
-        return try await send(request(.GET, "/v1/queue", query: query), as: DeliveryListWire.self).items.map { $0.delivery(tenantID: tenant) }
-    }
 }

@@ -7,4 +7,6 @@ struct ServerDTO: Encodable {
     var dispatching: Bool
     /// Every scope the presented key allows (`write` allows `read` too), lowest first.
     var scopes: [String]
+    /// The key's tenant.
+    var tenant: String
 }

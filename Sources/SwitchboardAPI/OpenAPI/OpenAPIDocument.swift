@@ -735,7 +735,7 @@ paths:
             application/json:
               schema:
                 type: object
-                required: [version, started_at, dispatching, scopes]
+                required: [version, started_at, dispatching, scopes, tenant]
                 properties:
                   version: { type: string }
                   started_at: { $ref: '#/components/schemas/Timestamp' }
@@ -743,6 +743,7 @@ paths:
                   scopes:
                     type: array
                     items: { type: string, enum: [read, write, admin] }
+                  tenant: { type: string, description: "The key's tenant: what every other route reads and changes." }
         '401': { $ref: '#/components/responses/Unauthorized' }
 
   /v1/gauges:

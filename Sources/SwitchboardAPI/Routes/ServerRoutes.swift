@@ -17,7 +17,7 @@ struct ServerRoutes {
             guard let key = context.apiKey else { throw APIError.unauthorized }
             return JSONCoding.response(.ok, ServerDTO(
                 version: options.version, startedAt: options.startedAt, dispatching: options.dispatching,
-                scopes: APIKey.Scope.allCases.filter(key.allows).map(\.rawValue)))
+                scopes: APIKey.Scope.allCases.filter(key.allows).map(\.rawValue), tenant: key.tenantID))
         }
         group.get("gauges") { _, context in
             _ = try context.require(.read)

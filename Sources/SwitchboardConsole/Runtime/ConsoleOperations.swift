@@ -24,8 +24,8 @@ protocol ConsoleOperations: Sendable {
     func recentLogs(limit: Int) async throws -> [LogEntry]?
     /// Requeues the event's failed deliveries to enabled endpoints, in one operation.
     func retryFailedDeliveries(_ event: EventRef) async throws -> [Delivery]
-    /// Requeues the endpoint's deliveries that failed since `since`.
-    func recoverEndpoint(id: String, tenantID: TenantID, since: Date) async throws -> [Delivery]
+    /// Requeues the endpoint's deliveries that failed since `since`; returns how many.
+    func recoverEndpoint(id: String, tenantID: TenantID, since: Date) async throws -> Int
     func replay(_ event: EventRef, endpointIDs: [String]) async throws -> PublishResult
     func retryDelivery(id: String, tenantID: TenantID) async throws -> Delivery
     func setEndpointEnabled(id: String, tenantID: TenantID, enabled: Bool) async throws -> Endpoint
@@ -68,8 +68,8 @@ struct SwitchboardOperations: ConsoleOperations {
         try await switchboard.retryFailedDeliveries(eventID: event.id, tenant: event.tenantID)
     }
 
-    func recoverEndpoint(id: String, tenantID: TenantID, since: Date) async throws -> [Delivery] {
-        try await switchboard.recoverEndpoint(id: id, tenant: tenantID, since: since)
+    func recoverEndpoint(id: String, tenantID: TenantID, since: Date) async throws -> Int {
+        try await switchboard.recoverEndpoint(id: id, tenant: tenantID, since: since).count
     }
 
     func replay(_ event: EventRef, endpointIDs: [String]) async throws -> PublishResult {

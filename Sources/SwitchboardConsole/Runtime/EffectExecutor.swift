@@ -72,9 +72,9 @@ struct EffectExecutor: Sendable {
                 logger.info("console retried failed deliveries", metadata: ["event": "\(event.id)", "deliveries": "\(deliveries.count)"])
                 return .completed(.retriedFailed(original: event, deliveries: deliveries))
             case .recover(let endpointID, let tenantID, let name, let since):
-                let deliveries = try await operations.recoverEndpoint(id: endpointID, tenantID: tenantID, since: since)
-                logger.info("console recovered failed deliveries", metadata: ["endpoint": "\(endpointID)", "deliveries": "\(deliveries.count)"])
-                return .completed(.recovered(endpointName: name, since: since, count: deliveries.count))
+                let count = try await operations.recoverEndpoint(id: endpointID, tenantID: tenantID, since: since)
+                logger.info("console recovered failed deliveries", metadata: ["endpoint": "\(endpointID)", "deliveries": "\(count)"])
+                return .completed(.recovered(endpointName: name, since: since, count: count))
             case .quitStoppingDispatcher:
                 return .completed(.failed(action, "quitting is not a dispatcher action"))
             case .retryDelivery(let id, let tenantID, let name):
