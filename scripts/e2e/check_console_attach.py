@@ -25,7 +25,7 @@ def check_attached_replay_and_quit(binary, server, url):
     session = TmuxSession("sbe2eattach", f"{binary} console --url {url} --key {server.key}", env=ENV)
     try:
         session.wait_for(lambda s: f"attached {url}" in s, "the header naming the attached server")
-        session.wait_for(lambda s: "order.attached" in s, "the server's events in the attached console")
+        session.wait_for(lambda s: "order.seen" in s, "the server's events in the attached console")
         # A change made on the server reaches the attached console through /v1/stream.
         server.request("POST", "/v1/events", {"event_type": "order.live", "payload": {"n": 1}}, expect=202)
         session.wait_for(lambda s: "order.live" in s, "an event published after attaching")
@@ -58,7 +58,7 @@ def check_read_only_key(binary, server, url):
     session = TmuxSession("sbe2eattachro", f"{binary} console --url {url} --key {reader}", env=ENV)
     try:
         session.wait_for(lambda s: "READ-ONLY" in s and f"attached {url}" in s, "a read-only header for a read-scope key")
-        session.wait_for(lambda s: "order.attached" in s, "the server's events")
+        session.wait_for(lambda s: "order.seen" in s, "the server's events")
         before = len(replays(server))
         session.keys("2")
         session.keys("r")
@@ -101,7 +101,7 @@ def main(binary):
         url = f"http://127.0.0.1:{server.port}"
         server.request("POST", "/v1/endpoints", {"name": "laptop", "url": receiver.url("/hooks")}, expect=201)
         for n in range(3):
-            server.request("POST", "/v1/events", {"event_type": "order.attached", "payload": {"n": n}}, expect=202)
+            server.request("POST", "/v1/events", {"event_type": "order.seen", "payload": {"n": n}}, expect=202)
         receiver.wait(3)
         check_attached_replay_and_quit(binary, server, url)
         check_read_only_key(binary, server, url)

@@ -88,6 +88,9 @@ struct ConsoleRuntime: Sendable {
                 case .tick:
                     let (changes, bufferDropped) = buffer.drain()
                     effects = loop.tick(changes: changes, dropped: subscription.dropped + bufferDropped)
+                case .input(.connection(let connection, let resumed)) where loop.state == nil:
+                    // The stream can connect before the terminal is ready: keep the latest state for the first frame.
+                    loop.pendingConnection = (connection, resumed)
                 case .input(let input):
                     effects = loop.apply(input, renderNow: false)
                 }
@@ -122,6 +125,8 @@ struct ConsoleRuntime: Sendable {
         var lastFrame: Frame?
         var dirty = false
         var quit = false
+        /// A connection state that arrived before the terminal was ready.
+        var pendingConnection: (SessionStatus.Connection, Bool)?
 
         mutating func start(_ capabilities: TerminalCapabilities) -> [Effect] {
             var initial = ConsoleState(
@@ -137,6 +142,7 @@ struct ConsoleRuntime: Sendable {
             if let key = runtime.options.firstStartAdminKey {
                 initial.modal = .adminKey(AdminKeyPanel(key: key, file: runtime.options.adminKeyFile))
             }
+            if let (connection, _) = pendingConnection { initial.session?.connection = connection }
             state = initial
             let effects = apply(.tick(initial.now), renderNow: true)
             return effects
