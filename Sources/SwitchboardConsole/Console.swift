@@ -31,6 +31,8 @@ public struct ConsoleOptions: Sendable {
     public var firstStartAdminKey: String?
     /// Where that key was also written (mode 0600), named in the panel.
     public var adminKeyFile: String?
+    /// The cluster sharing the store, when one does: the header lists its nodes.
+    public var cluster: (any ClusterDirectory)?
 
     public init(
         readOnly: Bool = false, devMode: Bool = false, listenAddress: String = "", storeDescription: String = "",
@@ -63,7 +65,7 @@ public enum Console {
     /// the console restores the terminal before the process dies of them.
     public static func run(switchboard: Switchboard, options: ConsoleOptions) async throws {
         try await ConsoleRuntime(
-            operations: SwitchboardOperations(switchboard: switchboard), feed: switchboard.feed,
+            operations: SwitchboardOperations(switchboard: switchboard, cluster: options.cluster), feed: switchboard.feed,
             terminal: CursesTerminal(), options: options
         ).run()
     }

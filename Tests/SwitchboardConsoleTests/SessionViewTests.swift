@@ -55,4 +55,16 @@ import Testing
             }
         }
     }
+
+    @Test func aClusterHeaderListsTheNodesWithHeartbeatAgeAndInFlight() {
+        var state = Fixtures.state(size: TerminalSize(columns: 200, rows: 40))
+        _ = Reducer.reduce(&state, .loaded(.nodes([
+            ClusterNodeInfo(id: "node_web1_k3x9q2", host: "web1", version: "0.1.0", startedAt: Fixtures.at(600), lastSeenAt: Fixtures.at(0.4), inFlight: 12, leader: true),
+            ClusterNodeInfo(id: "node_web2_p7r2m1", host: "web2", version: "0.1.0", startedAt: Fixtures.at(300), lastSeenAt: Fixtures.at(45), inFlight: 0, leader: false),
+        ])))
+        let header = render(state).text(ofRow: 0)
+        #expect(header.contains("nodes 2: k3x9q2* 0.4s 12 · p7r2m1 45s ago 0"), "\(header)")
+        _ = Reducer.reduce(&state, .loaded(.nodes(nil)))
+        #expect(!render(state).text(ofRow: 0).contains("nodes"))
+    }
 }

@@ -30,12 +30,18 @@ protocol ConsoleOperations: Sendable {
     func retryDelivery(id: String, tenantID: TenantID) async throws -> Delivery
     func setEndpointEnabled(id: String, tenantID: TenantID, enabled: Bool) async throws -> Endpoint
     func rotateSecret(endpointID: String, tenantID: TenantID) async throws -> Endpoint
+    /// The nodes of the cluster sharing the store; `nil` when no cluster shares it.
+    func clusterNodes() async throws -> [ClusterNodeInfo]?
 }
 
 /// The console's operations over the ``Switchboard`` facade: listings across every tenant
 /// (`tenant: nil`), actions in the row's own tenant.
 struct SwitchboardOperations: ConsoleOperations {
     let switchboard: Switchboard
+    /// The cluster sharing the store, when one does.
+    var cluster: (any ClusterDirectory)?
+
+    func clusterNodes() async throws -> [ClusterNodeInfo]? { try await cluster?.clusterNodes() }
 
     func now() -> Date { switchboard.clock.now() }
     func healthSnapshot() async throws -> [String: EndpointHealthBoard.Snapshot] { switchboard.health.snapshot() }

@@ -30,6 +30,8 @@ struct EffectExecutor: Sendable {
                 return .loaded(.queueGroups(try await operations.queueSummary()))
             case .failures(let limit):
                 return .loaded(.failures(try await operations.failedDeliveries(limit: limit).map(FailureRow.init)))
+            case .nodes:
+                return .loaded(.nodes(try await operations.clusterNodes()))
             case .locate(let id):
                 let located = try await operations.locate(id: id)
                 guard let target = LocatedTarget(located) else {

@@ -56,6 +56,17 @@ struct RemoteConsoleOperations: ConsoleOperations {
         try await client.setEndpointEnabled(id: id, enabled: enabled, tenant: tenant)
     }
 
+    /// `nil` when the server is not a cluster's node, or the key may not list nodes (admin only).
+    func clusterNodes() async throws -> [ClusterNodeInfo]? {
+        do {
+            return try await client.clusterNodes()
+        } catch {
+            // (A `catch where` with two conditions on the typed error crashes the 6.3 compiler.)
+            if error.kind == .forbidden || error.kind == .notFound { return nil }
+            throw error
+        }
+    }
+
     func rotateSecret(endpointID: String, tenantID: TenantID) async throws -> Endpoint {
         try await client.rotateSecret(endpointID: endpointID, tenant: tenant)
     }

@@ -82,6 +82,9 @@ struct ConsoleState: Sendable {
     var firstStartAdminKey: String?
     var rates = RateMeter()
     var sync = SyncState()
+    /// The nodes of the cluster sharing the store, each as its last heartbeat said; `nil` on a
+    /// store no cluster shares.
+    var clusterNodes: [ClusterNodeInfo]?
     /// Changes the feed lost so far (a subscriber that falls behind).
     var droppedChanges = 0
     /// Messages of the last failed loads, by kind, shown in the panes.

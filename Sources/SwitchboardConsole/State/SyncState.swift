@@ -2,12 +2,13 @@ import Foundation
 
 /// The kinds of data the console loads from the dispatcher.
 enum DataKind: Sendable, Hashable, CaseIterable {
-    case endpoints, sources, health, gauges, events, retryQueue, queueGroups, failures, logs, locate, eventDetail, tallies
+    case endpoints, sources, health, gauges, events, retryQueue, queueGroups, failures, logs, nodes, locate, eventDetail, tallies
 
     /// Least time between two loads while changes keep coming.
     var minimumInterval: TimeInterval {
         switch self {
         case .health: 0.5
+        case .nodes: 2
         case .gauges, .retryQueue, .queueGroups, .failures, .logs: 1
         case .events: 1
         case .eventDetail: 0.3
@@ -21,6 +22,7 @@ enum DataKind: Sendable, Hashable, CaseIterable {
     var resyncInterval: TimeInterval {
         switch self {
         case .health: 1
+        case .nodes: 2
         case .gauges, .retryQueue, .queueGroups, .failures, .logs: 5
         case .events: 10
         case .eventDetail: 10
@@ -37,6 +39,8 @@ struct SyncState: Sendable, Hashable {
         var lastLoaded: Date?
         var loading = false
         var dirty = false
+        /// A load answered at least once (for data that, once known to be absent, is not asked again).
+        var known = false
     }
 
     private var entries: [DataKind: Entry] = [:]

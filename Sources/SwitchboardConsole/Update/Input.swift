@@ -47,6 +47,8 @@ enum DataRequest: Sendable, Hashable {
     case failures(limit: Int)
     /// The server's recent log lines.
     case logs(limit: Int)
+    /// The nodes of the cluster sharing the store.
+    case nodes
     /// Where a whole id lives, over the whole store.
     case locate(String)
     case eventDetail(EventRef)
@@ -64,6 +66,7 @@ enum DataRequest: Sendable, Hashable {
         case .queueGroups: .queueGroups
         case .failures: .failures
         case .logs: .logs
+        case .nodes: .nodes
         case .locate: .locate
         case .eventDetail: .eventDetail
         case .tallies: .tallies
@@ -82,6 +85,8 @@ enum DataResult: Sendable {
     case queueGroups([QueueGroup])
     case failures([FailureRow])
     case logs([LogRow])
+    /// `nil`: the store is not shared by a cluster (or the key may not list its nodes).
+    case nodes([ClusterNodeInfo]?)
     case located(String, LocatedTarget)
     case eventDetail(EventRef, EventDetail)
     case tallies([String: DeliveryTally], requested: [EventRef])

@@ -27,6 +27,7 @@ extension Reducer {
         }
         if state.paneTwo == .failures { wanted.append((.failures, .failures(limit: failuresLimit))) }
         if state.paneFour == .logs { wanted.append((.logs, .logs(limit: logLimit))) }
+        if state.clusterNodes != nil || !state.sync[.nodes].known { wanted.append((.nodes, .nodes)) }
         for (kind, request) in wanted where state.sync.isDue(kind, at: now) {
             state.sync.started(kind)
             effects.append(.load(request))
@@ -201,6 +202,11 @@ extension Reducer {
             state.failures = rows
             reanchor(.failures, &state)
             return state.inspectionSource == .failures ? refreshInspected(&state) : []
+        case .nodes(let nodes):
+            finish(.nodes, &state)
+            state.sync[.nodes].known = true
+            state.clusterNodes = nodes
+            return []
         case .located(let id, let target):
             finish(.locate, &state)
             return openLocated(id, target, &state)

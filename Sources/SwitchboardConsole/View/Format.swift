@@ -4,6 +4,12 @@ import Foundation
 enum Format {
     /// `evt_01JD3M5Q9X6K8T2V4W7Y0Z1A2B` → `evt_…Z1A2B` (prefix and the last five characters,
     /// which carry the random part of the ULID).
+    /// A cluster node's id as the header shows it: its random suffix (`node_web1_k3x9q2` → `k3x9q2`).
+    static func shortNodeID(_ id: String) -> String {
+        if let last = id.split(separator: "_").last, id.contains("_"), !last.isEmpty { return String(last.suffix(8)) }
+        return String(id.suffix(8))
+    }
+
     static func shortID(_ id: String, ellipsis: String = "…") -> String {
         guard let underscore = id.firstIndex(of: "_"), id.count > 14 else { return id }
         return String(id[...underscore]) + ellipsis + String(id.suffix(5))

@@ -33,6 +33,19 @@ enum ScreenBuilder {
 
     // MARK: Header
 
+    /// `nodes 3: n-a1b2* 0.4s 12 · n-c3d4 1.1s 3`: each node's id (`*` the leader), heartbeat
+    /// age and deliveries in flight; a node silent for over 10 s is marked stale.
+    static func nodesSegment(_ nodes: [ClusterNodeInfo], _ state: ConsoleState) -> HeaderModel.Segment {
+        var spans = [Span(" nodes \(nodes.count):", .header)]
+        for (index, node) in nodes.enumerated() {
+            let age = max(0, state.now.timeIntervalSince(node.lastSeenAt))
+            let ageText = age < 10 ? String(format: "%.1fs", age) : Format.ago(node.lastSeenAt, now: state.now)
+            spans.append(Span(index == 0 ? " " : " · ", .header))
+            spans.append(Span("\(Format.shortNodeID(node.id))\(node.leader ? "*" : "") \(ageText) \(node.inFlight)", age > 10 ? .badge : .header))
+        }
+        return .init(spans: spans, priority: 58)
+    }
+
     static func header(_ state: ConsoleState) -> HeaderModel {
         let rates = state.rates.rates(at: state.now)
         var left = [HeaderModel.Segment(spans: [Span(" switchboard ", .brand)], priority: 100)]
@@ -49,6 +62,7 @@ enum ScreenBuilder {
                 left.append(.init(spans: [Span(" LOST \(Format.ago(since, now: state.now)) ", .badge), Span(" \(reason)", .header)], priority: 97))
             }
         }
+        if let nodes = state.clusterNodes, !nodes.isEmpty { left.append(nodesSegment(nodes, state)) }
         if !state.listenAddress.isEmpty { left.append(.init(spans: [Span(" " + state.listenAddress, .header)], priority: 60)) }
         if !state.storeDescription.isEmpty { left.append(.init(spans: [Span(" " + state.storeDescription, .header)], priority: 30)) }
         left.append(.init(spans: [Span(" ev/s " + Format.rate(rates.events), .header)], priority: 90))
