@@ -26,7 +26,7 @@ enum ConsoleSession {
         let console = ConsoleService(
             switchboard: app.switchboard,
             options: ConsoleOptions(
-                readOnly: readOnly, devMode: app.settings.dev, listenAddress: app.services.isEmpty ? "not dispatching" : app.settings.listenAddress, storeDescription: "sqlite \(app.settings.databasePath)",
+                readOnly: readOnly, devMode: app.settings.dev, listenAddress: app.services.isEmpty ? "not dispatching" : app.settings.listenAddress, storeDescription: app.settings.storeDescription,
                 ingestBaseURL: app.publicBaseURL, logger: Logger(label: "switchboard.console")))
         var services = app.services.map { ServiceGroupConfiguration.ServiceConfiguration(service: $0) }
         services += extraServices.map { .init(service: $0) }

@@ -3,6 +3,7 @@ import Logging
 import ServiceLifecycle
 import SwitchboardAPI
 import SwitchboardCore
+import SwitchboardPostgres
 import SwitchboardSQLite
 import SwitchboardTransport
 
@@ -27,10 +28,13 @@ struct SwitchboardApp: Sendable {
     let services: [any Service]
     /// Where the public ingest URLs of sources point.
     let publicBaseURL: String
-    /// Held while this process dispatches from the data directory.
+    /// Held while this process dispatches from the data directory (SQLite only: PostgreSQL
+    /// nodes share their database by design).
     let lock: DispatchLock?
+    /// The shared store, closed at shutdown; `nil` on SQLite.
+    let postgres: PostgresStore?
 
-    static func build(settings: AppSettings, role: Role = .dispatcher, logger: Logger) throws -> SwitchboardApp {
+    static func build(settings: AppSettings, role: Role = .dispatcher, logger: Logger) async throws -> SwitchboardApp {
         let options = APIOptions(
             host: settings.host, port: settings.port, publicBaseURL: settings.publicBaseURL, telemetry: Telemetry.bootstrap(),
             maxStreamsPerKey: settings.api.maxStreamsPerKey,
@@ -40,7 +44,7 @@ struct SwitchboardApp: Sendable {
             requestTimeout: .milliseconds(Int64(settings.api.requestTimeout * 1000)), maxHeaderBytes: settings.api.maxHeaderBytes)
         try DataDirectory.prepare(settings.dataDirectory, logger: logger)
         var lock: DispatchLock?
-        if role == .dispatcher {
+        if role == .dispatcher, settings.postgres == nil {
             do {
                 lock = try DispatchLock.acquire(
                     forDatabaseAt: settings.databasePath, holder: DispatchLock.Holder(apiURL: "http://\(settings.listenAddress)"))
@@ -49,12 +53,23 @@ struct SwitchboardApp: Sendable {
             }
         }
         let sealer = try MasterKeySetup.sealer(for: settings, logger: logger)
-        let store: SQLiteStore
-        do {
-            store = try SQLiteStore(
-                path: settings.databasePath, synchronous: settings.synchronousFull ? .full : .normal, sealer: sealer, logger: logger)
-        } catch {
-            throw SettingsError("cannot open the store at \(settings.databasePath): \(error)")
+        let store: any Store
+        var postgres: PostgresStore?
+        if let shared = settings.postgres {
+            do {
+                let opened = try await PostgresStore(configuration: shared.configuration, sealer: sealer, logger: logger)
+                postgres = opened
+                store = opened
+            } catch {
+                throw SettingsError("cannot open the store at \(shared.configuration.redactedURL): \(error)")
+            }
+        } else {
+            do {
+                store = try SQLiteStore(
+                    path: settings.databasePath, synchronous: settings.synchronousFull ? .full : .normal, sealer: sealer, logger: logger)
+            } catch {
+                throw SettingsError("cannot open the store at \(settings.databasePath): \(error)")
+            }
         }
         let switchboard = Switchboard(store: store, configuration: settings.dispatcher, logger: logger)
         let transport = HTTPDeliveryTransport(
@@ -67,14 +82,16 @@ struct SwitchboardApp: Sendable {
         }
         if role == .dispatcher {
             services = [
-                DeliveryDispatcher(switchboard: switchboard, transport: transport, logger: logger),
+                // Other nodes own the in-flight rows of a shared store: expired leases are claimable anyway.
+                DeliveryDispatcher(
+                    switchboard: switchboard, transport: transport, requeueInFlightOnStart: postgres == nil, logger: logger),
                 RetentionService(store: store, clock: switchboard.clock, configuration: settings.retention, logger: logger),
                 buildApplication(switchboard: switchboard, options: options, logger: logger),
             ]
         }
         return SwitchboardApp(
             settings: settings, switchboard: switchboard, transport: transport, services: services,
-            publicBaseURL: options.resolvedPublicBaseURL, lock: lock)
+            publicBaseURL: options.resolvedPublicBaseURL, lock: lock, postgres: postgres)
     }
 
     /// Creates the first admin key when the store has none and says how to use it.
@@ -94,5 +111,6 @@ struct SwitchboardApp: Sendable {
 
     func shutdown() async throws {
         await transport.shutdown()
+        await postgres?.close()
     }
 }

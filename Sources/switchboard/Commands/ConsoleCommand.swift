@@ -17,7 +17,7 @@ struct ConsoleCommand: AsyncParsableCommand {
         let settings = try await AppSettings.load(options)
         _ = try ConsoleSession.bootstrapFileLogging(settings: settings)
         let logger = Logger(label: "switchboard")
-        let app = try SwitchboardApp.build(settings: settings, role: readonly ? .observer : .dispatcher, logger: logger)
+        let app = try await SwitchboardApp.build(settings: settings, role: readonly ? .observer : .dispatcher, logger: logger)
         try await ConsoleSession.run(app: app, extraServices: [], readOnly: readonly, announceKey: !readonly, logger: logger)
     }
 }
