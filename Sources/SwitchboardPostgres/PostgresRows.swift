@@ -73,7 +73,8 @@ enum PostgresRows {
             statusCode: try r.optionalInt("status_code"), errorClass: try r.optionalString("error_class"),
             errorMessage: try r.optionalString("error_message"), responseBody: try r.optionalString("response_body"),
             durationMilliseconds: try r.int("duration_ms"), createdAt: try r.date("created_at"),
-            nextRetryAt: try r.optionalDate("next_retry_at"), superseded: try r.bool("superseded"))
+            nextRetryAt: try r.optionalDate("next_retry_at"), superseded: try r.bool("superseded"),
+            node: try r.optionalString("node"))
     }
 
     static func source(_ row: PostgresRow, sealer: SecretSealer) throws -> Source {

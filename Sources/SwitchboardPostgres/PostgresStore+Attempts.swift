@@ -114,11 +114,11 @@ extension PostgresStore {
         try await connection.rows(
             """
             INSERT INTO attempts (id, tenant_id, delivery_id, event_id, endpoint_id, number, url, request_headers,
-            status_code, error_class, error_message, response_body, duration_ms, created_at, next_retry_at, superseded)
+            status_code, error_class, error_message, response_body, duration_ms, created_at, next_retry_at, superseded, node)
             VALUES (\(attempt.id), \(attempt.tenantID), \(attempt.deliveryID), \(attempt.eventID), \(attempt.endpointID),
             \(attempt.number), \(attempt.url), \(PostgresRows.json(attempt.requestHeaders)), \(attempt.statusCode),
             \(attempt.errorClass), \(attempt.errorMessage), \(attempt.responseBody), \(attempt.durationMilliseconds),
-            \(attempt.createdAt.unixSeconds), \(attempt.nextRetryAt?.unixSeconds), \(attempt.superseded))
+            \(attempt.createdAt.unixSeconds), \(attempt.nextRetryAt?.unixSeconds), \(attempt.superseded), \(attempt.node))
             ON CONFLICT (id) DO NOTHING
             """, logger)
     }

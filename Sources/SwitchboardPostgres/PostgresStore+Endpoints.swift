@@ -84,6 +84,7 @@ extension PostgresStore {
                         UPDATE deliveries SET state = 'pending', next_attempt_at = \(date.unixSeconds), updated_at = \(date.unixSeconds)
                         WHERE endpoint_id = \(id) AND state = 'paused'
                         """, logger)
+                    try await wakeOthers(connection)
                 } else {
                     try await connection.rows(
                         """

@@ -82,6 +82,10 @@ extension PostgresStore {
                 outcomes.append(.inserted(inserted, stored))
             }
             try await pending.flush(connection, logger)
+            let due = outcomes.contains { outcome in
+                if case .inserted(_, let deliveries) = outcome { deliveries.contains { $0.state == .pending } } else { false }
+            }
+            if due { try await wakeOthers(connection) }
             return outcomes
         }
     }

@@ -98,6 +98,23 @@ extension PostgresStore {
     /// The schema's migrations, oldest first.
     static let migrations: [Migration] = [
         Migration(version: "v1-initial", statements: v1),
+        Migration(version: "v2-cluster-nodes", statements: v2),
+    ]
+
+    /// The nodes of the cluster with their heartbeat, and the node that made each attempt.
+    private static let v2: [String] = [
+        """
+        CREATE TABLE nodes (
+            id TEXT PRIMARY KEY,
+            host TEXT NOT NULL,
+            version TEXT NOT NULL,
+            started_at DOUBLE PRECISION NOT NULL,
+            last_seen_at DOUBLE PRECISION NOT NULL,
+            in_flight BIGINT NOT NULL DEFAULT 0,
+            leader BOOLEAN NOT NULL DEFAULT FALSE
+        )
+        """,
+        "ALTER TABLE attempts ADD COLUMN node TEXT",
     ]
 
     /// The schema of SQLite's v1 to v3 in one step: api keys, endpoints (with throttle and rate

@@ -17,12 +17,14 @@ extension PostgresStore {
     public func resumeDeliveries(endpointID: String, tenant: TenantID, at date: Date) async throws -> Int {
         try await transaction { connection in
             guard try await Self.lockEndpoint(connection, id: endpointID, tenant: tenant, logger) == true else { return 0 }
-            return try await connection.rows(
+            let resumed = try await connection.rows(
                 """
                 UPDATE deliveries SET state = 'pending', next_attempt_at = \(date.unixSeconds), updated_at = \(date.unixSeconds)
                 WHERE endpoint_id = \(endpointID) AND state = 'paused' RETURNING 1
                 """, logger
             ).count
+            if resumed > 0 { try await wakeOthers(connection) }
+            return resumed
         }
     }
 
@@ -49,6 +51,7 @@ extension PostgresStore {
                 lease_expires_at = NULL, updated_at = \(date.unixSeconds) WHERE id = \(id)
                 """, logger)
             _ = try await Self.refreshEventStatuses(connection, eventIDs: [delivery.eventID], logger)
+            if delivery.state == .pending { try await wakeOthers(connection) }
             return delivery
         }
     }
@@ -75,6 +78,7 @@ extension PostgresStore {
             }.sorted { $0.delivery.createdAt != $1.delivery.createdAt ? $0.delivery.createdAt < $1.delivery.createdAt : $0.seq < $1.seq }
                 .map(\.delivery)
             _ = try await Self.refreshEventStatuses(connection, eventIDs: requeued.map(\.eventID), logger)
+            if state == .pending, !requeued.isEmpty { try await wakeOthers(connection) }
             return requeued
         }
     }

@@ -23,6 +23,8 @@ public final class PostgresStore: Store {
     let client: PostgresClient
     let logger: Logger
     let sealer: SecretSealer
+    /// Whether writes that make deliveries due NOTIFY ``ClusterNode/wakeupChannel``.
+    let notify: Bool
     private let runner: Task<Void, Never>
 
     /// Connects, migrates the schema (once across nodes, under an advisory lock) and checks
@@ -32,13 +34,17 @@ public final class PostgresStore: Store {
     ///   - configuration: Where to connect, TLS mode and pool size.
     ///   - sealer: Seals and opens secrets; it must have the key of every secret already sealed.
     ///   - migrate: Whether to apply pending migrations (`false` only checks the connection).
+    ///   - notify: Whether publishes and requeues NOTIFY the other nodes (`store.notify`; off
+    ///     behind a transaction-pooling proxy, where polling alone finds due deliveries).
     ///   - logger: Where connection trouble and migrations are logged.
     /// - Throws: ``StoreError/unavailable(_:)`` when the server cannot be reached, refuses the
     ///   login, or the schema cannot be migrated; the message names the redacted URL.
     public init(
-        configuration: PostgresStoreConfiguration, sealer: SecretSealer, migrate: Bool = true, logger: Logger
+        configuration: PostgresStoreConfiguration, sealer: SecretSealer, migrate: Bool = true, notify: Bool = true,
+        logger: Logger
     ) async throws {
         self.configuration = configuration
+        self.notify = notify
         self.sealer = sealer
         self.logger = logger
         let client = PostgresClient(configuration: try Self.clientConfiguration(configuration), backgroundLogger: logger)
@@ -94,11 +100,28 @@ public final class PostgresStore: Store {
         return client
     }
 
-    /// One query with a deadline, so a server that is down or a wrong password fails the start
-    /// with a reason instead of leaving requests waiting for a connection.
+    /// One direct connection first, so that a server that is down or a refused login fails
+    /// the start with the server's reason (the pool would keep retrying quietly), then one
+    /// query through the pool, within a deadline.
     static func firstContact(
         _ client: PostgresClient, configuration: PostgresStoreConfiguration, logger: Logger
     ) async throws {
+        let tls: PostgresConnection.Configuration.TLS
+        switch configuration.tls {
+        case .disable: tls = .disable
+        case .prefer:
+            var context = TLSConfiguration.makeClientConfiguration()
+            context.certificateVerification = .none
+            tls = .prefer(try NIOSSLContext(configuration: context))
+        case .require: tls = .require(try NIOSSLContext(configuration: TLSConfiguration.makeClientConfiguration()))
+        }
+        var direct = PostgresConnection.Configuration(
+            host: configuration.host, port: configuration.port, username: configuration.username,
+            password: configuration.password, database: configuration.database, tls: tls)
+        direct.options.connectTimeout = .seconds(10)
+        if let schema = configuration.schema { direct.options.additionalStartupParameters = [("search_path", schema)] }
+        let connection = try await PostgresConnection.connect(configuration: direct, id: 0, logger: logger)
+        try? await connection.close()
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { _ = try await client.query("SELECT 1", logger: logger).collect() }
             group.addTask {
@@ -189,6 +212,14 @@ public final class PostgresStore: Store {
         }
         if let error = error as? PostgresDecodingError { return "cannot decode column \(error.columnName)" }
         return String(describing: type(of: error))
+    }
+}
+
+extension PostgresStore {
+    /// NOTIFYs the wake-up channel, delivered to the listening nodes when the transaction commits.
+    func wakeOthers(_ connection: PostgresConnection) async throws {
+        guard notify else { return }
+        try await connection.rows("SELECT pg_notify(\(ClusterNode.wakeupChannel), '')", logger)
     }
 }
 

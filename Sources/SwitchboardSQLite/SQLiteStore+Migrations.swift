@@ -15,6 +15,9 @@ extension SQLiteStore {
         migrator.registerMigration("v3-fenced-leases") { db in
             try db.execute(sql: v3FencedLeases)
         }
+        migrator.registerMigration("v4-attempt-node") { db in
+            try db.execute(sql: "ALTER TABLE attempts ADD COLUMN node TEXT")
+        }
         return migrator
     }
 

@@ -57,7 +57,8 @@ struct SwitchboardApp: Sendable {
         var postgres: PostgresStore?
         if let shared = settings.postgres {
             do {
-                let opened = try await PostgresStore(configuration: shared.configuration, sealer: sealer, logger: logger)
+                let opened = try await PostgresStore(
+                    configuration: shared.configuration, sealer: sealer, notify: shared.notify, logger: logger)
                 postgres = opened
                 store = opened
             } catch {
@@ -71,7 +72,9 @@ struct SwitchboardApp: Sendable {
                 throw SettingsError("cannot open the store at \(settings.databasePath): \(error)")
             }
         }
-        let switchboard = Switchboard(store: store, configuration: settings.dispatcher, logger: logger)
+        var dispatcherConfiguration = settings.dispatcher
+        if postgres != nil, role == .dispatcher { dispatcherConfiguration.nodeID = ClusterNode.makeID() }
+        let switchboard = Switchboard(store: store, configuration: dispatcherConfiguration, logger: logger)
         let transport = HTTPDeliveryTransport(
             configuration: TransportConfiguration(connectTimeout: settings.dispatcher.connectTimeout),
             addressGuard: settings.dispatcher.destinations.network)
@@ -81,13 +84,21 @@ struct SwitchboardApp: Sendable {
                 "dev mode: deliveries may go to loopback, private networks and plain http://; never run it like this in production")
         }
         if role == .dispatcher {
-            services = [
-                // Other nodes own the in-flight rows of a shared store: expired leases are claimable anyway.
-                DeliveryDispatcher(
-                    switchboard: switchboard, transport: transport, requeueInFlightOnStart: postgres == nil, logger: logger),
-                RetentionService(store: store, clock: switchboard.clock, configuration: settings.retention, logger: logger),
-                buildApplication(switchboard: switchboard, options: options, logger: logger),
-            ]
+            // Other nodes own the in-flight rows of a shared store: expired leases are claimable anyway.
+            let dispatcher = DeliveryDispatcher(
+                switchboard: switchboard, transport: transport, requeueInFlightOnStart: postgres == nil, logger: logger)
+            let retention = RetentionService(store: store, clock: switchboard.clock, configuration: settings.retention, logger: logger)
+            let api = buildApplication(switchboard: switchboard, options: options, logger: logger)
+            if let postgres, let shared = settings.postgres, let nodeID = dispatcherConfiguration.nodeID {
+                // Singleton jobs run on the cluster's leader only.
+                let node = ClusterNode(
+                    id: nodeID, store: postgres, version: SwitchboardVersion.current, notify: shared.notify,
+                    inFlight: { dispatcher.inFlightCount }, onWake: { switchboard.wakeDispatcher() },
+                    leaderJobs: { try? await retention.run() }, logger: logger)
+                services = [dispatcher, node, api]
+            } else {
+                services = [dispatcher, retention, api]
+            }
         }
         return SwitchboardApp(
             settings: settings, switchboard: switchboard, transport: transport, services: services,
