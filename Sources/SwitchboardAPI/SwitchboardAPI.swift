@@ -48,6 +48,8 @@ public struct APIOptions: Sendable {
     public var maxHeaderBytes: Int
     /// The clock the rate limiters refill by.
     public var clock: any WallClock
+    /// The cluster's node list for `GET /v1/nodes`; `nil` on a single-node store.
+    public var cluster: (any ClusterDirectory)?
 
     /// Options with the documented defaults; sizes below 1 (buffer) or 0 (drops) are raised to them.
     public init(
@@ -116,6 +118,7 @@ public func buildRouter(switchboard: Switchboard, options: APIOptions) -> Router
     UsageRoutes(switchboard: switchboard).register(on: v1)
     StreamRoutes(switchboard: switchboard, options: options, slots: limits.streams).register(on: v1)
     SourceRoutes(switchboard: switchboard, baseURL: options.resolvedPublicBaseURL).register(on: v1)
+    NodeRoutes(cluster: options.cluster).register(on: v1)
 
     routeTable.load(router.routes.map { (method: $0.method, path: $0.path) })
     return router

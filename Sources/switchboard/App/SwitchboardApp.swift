@@ -35,7 +35,7 @@ struct SwitchboardApp: Sendable {
     let postgres: PostgresStore?
 
     static func build(settings: AppSettings, role: Role = .dispatcher, logger: Logger) async throws -> SwitchboardApp {
-        let options = APIOptions(
+        var options = APIOptions(
             host: settings.host, port: settings.port, publicBaseURL: settings.publicBaseURL, telemetry: Telemetry.bootstrap(),
             maxStreamsPerKey: settings.api.maxStreamsPerKey,
             writeRateLimitPerSecond: settings.api.writesPerSecond, writeRateLimitBurst: settings.api.writeBurst,
@@ -75,6 +75,7 @@ struct SwitchboardApp: Sendable {
         var dispatcherConfiguration = settings.dispatcher
         if postgres != nil, role == .dispatcher { dispatcherConfiguration.nodeID = ClusterNode.makeID() }
         let switchboard = Switchboard(store: store, configuration: dispatcherConfiguration, logger: logger)
+        options.cluster = postgres
         let transport = HTTPDeliveryTransport(
             configuration: TransportConfiguration(connectTimeout: settings.dispatcher.connectTimeout),
             addressGuard: settings.dispatcher.destinations.network)
