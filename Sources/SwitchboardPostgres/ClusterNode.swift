@@ -14,7 +14,9 @@ import SwitchboardCore
 ///   connection drop (at once for a killed process);
 /// - when `notify` is on, LISTENs on `switchboard_wakeup` and calls `onWake` for every
 ///   notification, so a publish on any node wakes the dispatchers of all nodes. Polling stays
-///   the fallback.
+///   the fallback;
+/// - with a `feed`, makes it cluster-wide through the `changes` table (see ``ChangeRelay``);
+///   the leader prunes rows older than ten minutes.
 public final class ClusterNode: Service, Sendable {
     /// The advisory lock key of the leader ("sbleader").
     static let leaderLockKey: Int64 = 0x7362_6C65_6164_6572
@@ -30,6 +32,7 @@ public final class ClusterNode: Service, Sendable {
     private let inFlight: @Sendable () -> Int
     private let onWake: @Sendable () -> Void
     private let leaderJobs: @Sendable () async -> Void
+    private let feed: ChangeFeed?
     private let logger: Logger
 
     /// - Parameters:
@@ -38,11 +41,13 @@ public final class ClusterNode: Service, Sendable {
     ///   - inFlight: Deliveries this node has in flight, for the heartbeat.
     ///   - onWake: Called when another node published.
     ///   - leaderJobs: Runs while this node leads; cancelled when it stops leading.
+    ///   - feed: The node's change feed, made cluster-wide; `nil` to keep it local.
     public init(
         id: String, store: PostgresStore, version: String, notify: Bool, heartbeatInterval: Duration = .seconds(2),
         inFlight: @escaping @Sendable () -> Int, onWake: @escaping @Sendable () -> Void,
-        leaderJobs: @escaping @Sendable () async -> Void, logger: Logger
+        leaderJobs: @escaping @Sendable () async -> Void, feed: ChangeFeed? = nil, logger: Logger
     ) {
+        self.feed = feed
         self.id = id
         self.store = store
         self.version = version
@@ -69,6 +74,10 @@ public final class ClusterNode: Service, Sendable {
             group.addTask { await self.heartbeats(started: started) }
             group.addTask { await self.leadership() }
             if notify { group.addTask { await self.listen() } }
+            if let feed {
+                let relay = ChangeRelay(store: store, node: id, feed: feed, logger: logger)
+                group.addTask { await relay.run(listen: self.notify) }
+            }
             try? await gracefulShutdown()
             group.cancelAll()
         }
@@ -114,6 +123,12 @@ public final class ClusterNode: Service, Sendable {
                     defer { leading.set(false) }
                     try await withThrowingTaskGroup(of: Void.self) { group in
                         group.addTask { await self.leaderJobs() }
+                        group.addTask {
+                            while true {
+                                _ = try? await self.store.pruneChanges(olderThan: 600)
+                                try await Task.sleep(for: .seconds(60))
+                            }
+                        }
                         group.addTask {
                             // The lock lives as long as this connection: check it is alive.
                             while true {

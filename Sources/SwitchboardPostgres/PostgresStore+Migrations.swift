@@ -99,6 +99,24 @@ extension PostgresStore {
     static let migrations: [Migration] = [
         Migration(version: "v1-initial", statements: v1),
         Migration(version: "v2-cluster-nodes", statements: v2),
+        Migration(version: "v3-change-feed", statements: v3),
+    ]
+
+    /// The cluster-wide change feed: one row per change, naming what changed (never its
+    /// payload), tailed by every node; the leader prunes old rows.
+    private static let v3: [String] = [
+        """
+        CREATE TABLE changes (
+            id BIGSERIAL PRIMARY KEY,
+            node TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            tenant_id TEXT NOT NULL,
+            subject TEXT NOT NULL,
+            detail TEXT,
+            created_at DOUBLE PRECISION NOT NULL
+        )
+        """,
+        "CREATE INDEX changes_by_time ON changes(created_at)",
     ]
 
     /// The nodes of the cluster with their heartbeat, and the node that made each attempt.

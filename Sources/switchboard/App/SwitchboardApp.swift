@@ -95,7 +95,7 @@ struct SwitchboardApp: Sendable {
                 let node = ClusterNode(
                     id: nodeID, store: postgres, version: SwitchboardVersion.current, notify: shared.notify,
                     inFlight: { dispatcher.inFlightCount }, onWake: { switchboard.wakeDispatcher() },
-                    leaderJobs: { try? await retention.run() }, logger: logger)
+                    leaderJobs: { try? await retention.run() }, feed: switchboard.feed, logger: logger)
                 services = [dispatcher, node, api]
             } else {
                 services = [dispatcher, retention, api]
