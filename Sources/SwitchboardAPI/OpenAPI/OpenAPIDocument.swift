@@ -1575,6 +1575,11 @@ components:
           description: >-
             The send outlived its lease and another claim took the delivery over; the attempt is kept for
             inspection but changed nothing (the newer attempt's outcome stands).
+        node:
+          type: string
+          description: >-
+            The cluster node that made the attempt (see `GET /v1/nodes`); absent on a single-node
+            SQLite store.
 
     SourceProvider:
       type: string
