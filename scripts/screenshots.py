@@ -117,6 +117,7 @@ def main():
     port = 18000 + os.getpid() % 1000
     session = TmuxSession("sbshots", f"{binary} demo --port {port} --data-dir {data}", env={"TERM": "xterm-256color", "LANG": "C.UTF-8"})
     try:
+        session.dismiss_admin_key()
         session.wait_for(lambda s: "order." in s or "invoice." in s, "demo traffic")
         time.sleep(12)
         render(session.screen(ansi=True), os.path.join(out, "console.png"))

@@ -1,3 +1,4 @@
+import Foundation
 import Hummingbird
 import HummingbirdCore
 import Logging
@@ -48,6 +49,12 @@ public struct APIOptions: Sendable {
     public var maxHeaderBytes: Int
     /// The clock the rate limiters refill by.
     public var clock: any WallClock
+    /// The server's version, for `GET /v1/server`.
+    public var version: String
+    /// When this server started, for `GET /v1/server`.
+    public var startedAt: Date
+    /// Whether this process runs a dispatcher (claims and sends deliveries), for `GET /v1/server`.
+    public var dispatching: Bool
     /// The cluster's node list for `GET /v1/nodes`; `nil` on a single-node store.
     public var cluster: (any ClusterDirectory)?
 
@@ -59,7 +66,7 @@ public struct APIOptions: Sendable {
         writeRateLimitPerSecond: Double = 100, writeRateLimitBurst: Int = 200,
         authFailureRateLimitPerSecond: Double = 1, authFailureBurst: Int = 20,
         idleTimeout: Duration = .seconds(30), requestTimeout: Duration = .seconds(60), maxHeaderBytes: Int = 32 * 1024,
-        clock: any WallClock = SystemWallClock()
+        clock: any WallClock = SystemWallClock(), version: String = "", startedAt: Date = Date(), dispatching: Bool = true
     ) {
         self.host = host
         self.port = port
@@ -78,6 +85,9 @@ public struct APIOptions: Sendable {
         self.requestTimeout = requestTimeout
         self.maxHeaderBytes = max(1024, maxHeaderBytes)
         self.clock = clock
+        self.version = version
+        self.startedAt = startedAt
+        self.dispatching = dispatching
     }
 
     /// ``publicBaseURL`` without a trailing slash, or `http://host:port` (loopback when bound
@@ -118,6 +128,8 @@ public func buildRouter(switchboard: Switchboard, options: APIOptions) -> Router
     UsageRoutes(switchboard: switchboard).register(on: v1)
     StreamRoutes(switchboard: switchboard, options: options, slots: limits.streams).register(on: v1)
     SourceRoutes(switchboard: switchboard, baseURL: options.resolvedPublicBaseURL).register(on: v1)
+    TriageRoutes(switchboard: switchboard).register(on: v1)
+    ServerRoutes(switchboard: switchboard, options: options).register(on: v1)
     NodeRoutes(cluster: options.cluster).register(on: v1)
 
     routeTable.load(router.routes.map { (method: $0.method, path: $0.path) })

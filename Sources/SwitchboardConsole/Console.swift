@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import ServiceLifecycle
+import SwitchboardClient
 import SwitchboardCore
 
 /// Settings of the operator console.
@@ -65,6 +66,46 @@ public enum Console {
             operations: SwitchboardOperations(switchboard: switchboard), feed: switchboard.feed,
             terminal: CursesTerminal(), options: options
         ).run()
+    }
+
+    /// Takes over the terminal and runs the console against the server `client` talks to, as
+    /// ``run(switchboard:options:)`` does for an embedded dispatcher: the same panes and
+    /// actions, read through the HTTP API and kept live by its `/v1/stream`, which reconnects
+    /// on its own. The header shows the server, its version and the connection's state.
+    /// Quitting leaves the server running.
+    ///
+    /// - Parameter server: what the server said about itself and the key (read it first with
+    ///   ``SwitchboardClient/serverInfo()``, so that a wrong URL or key fails before the
+    ///   terminal is taken).
+    public static func attach(to client: SwitchboardClient, server: ServerInfo, options: ConsoleOptions) async throws {
+        let tenant = server.tenant ?? "default"
+        let feed = ChangeFeed()
+        let (states, continuation) = AsyncStream.makeStream(of: ConsoleRuntime.ConnectionUpdate.self, bufferingPolicy: .bufferingNewest(16))
+        var runtime = ConsoleRuntime(
+            operations: RemoteConsoleOperations(client: client, tenant: tenant), feed: feed, terminal: CursesTerminal(), options: options)
+        runtime.session = SessionStatus(target: client.baseURL, attached: true, serverVersion: server.version, connection: .connecting(attempt: 1))
+        runtime.connectionStates = states
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask {
+                await ChangeStream(client: client).run(publishingInto: feed, tenant: tenant) { state in
+                    continuation.yield(ConsoleRuntime.ConnectionUpdate(state))
+                }
+                continuation.finish()
+            }
+            try await runtime.run()
+            group.cancelAll()
+        }
+    }
+}
+
+extension ConsoleRuntime.ConnectionUpdate {
+    init(_ state: ChangeStream.State) {
+        switch state {
+        case .connecting(let attempt): self.init(connection: .connecting(attempt: attempt), resumed: false)
+        case .live(let resumed): self.init(connection: .live, resumed: resumed)
+        case .lost(let reason): self.init(connection: .lost(reason: reason, since: Date()), resumed: false)
+        case .refused(let reason): self.init(connection: .lost(reason: reason, since: Date()), resumed: false)
+        }
     }
 }
 

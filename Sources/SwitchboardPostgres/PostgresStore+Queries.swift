@@ -33,6 +33,26 @@ extension PostgresStore {
         if let endpointID = query.endpointID {
             conditions.append("id IN (SELECT event_id FROM deliveries WHERE endpoint_id = \(bind(endpointID)))")
         }
+        switch query.deliveryStatus {
+        case .failed:
+            conditions.append("id IN (SELECT event_id FROM deliveries WHERE state = 'failed')")
+        case .retrying:
+            conditions.append("id IN (SELECT event_id FROM deliveries WHERE state = 'scheduled' AND attempt_count > 0)")
+        case .some(let word):
+            if let status = word.eventStatus { conditions.append("status = \(bind(status.rawValue))") }
+        case nil:
+            break
+        }
+        func bind(_ value: Double) -> String {
+            bindings.append(value)
+            return "$\(bindings.count)"
+        }
+        if let since = query.since { conditions.append("created_at >= \(bind(since.unixSeconds))") }
+        if let until = query.until { conditions.append("created_at < \(bind(until.unixSeconds))") }
+        for word in query.textWords {
+            let placeholder = bind(word)
+            conditions.append("(strpos(lower(event_type), \(placeholder)) > 0 OR strpos(lower(id), \(placeholder)) > 0)")
+        }
         let filter = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
         let countQuery = PostgresQuery(unsafeSQL: "SELECT COUNT(*) FROM events \(filter)", binds: bindings)
         var pageBindings = bindings

@@ -15,7 +15,10 @@ extension SQLiteStore {
         migrator.registerMigration("v3-fenced-leases") { db in
             try db.execute(sql: v3FencedLeases)
         }
-        migrator.registerMigration("v4-attempt-node") { db in
+        migrator.registerMigration("v4-search-indexes") { db in
+            try db.execute(sql: v4SearchIndexes)
+        }
+        migrator.registerMigration("v5-attempt-node") { db in
             try db.execute(sql: "ALTER TABLE attempts ADD COLUMN node TEXT")
         }
         return migrator
@@ -185,5 +188,21 @@ extension SQLiteStore {
         ALTER TABLE attempts ADD COLUMN superseded INTEGER NOT NULL DEFAULT 0 CHECK (superseded IN (0, 1));
         ALTER TABLE endpoints ADD COLUMN throttled_until REAL;
         ALTER TABLE endpoints ADD COLUMN rate_limit_per_second INTEGER CHECK (rate_limit_per_second > 0);
+        """
+
+    /// Store-side search, the failures list and the per-endpoint queue summary. The partial
+    /// indexes hold only the rows their query reads (failed, retrying, waiting), so they cost
+    /// little on the hot path; a query uses one only when its `WHERE` repeats the index's.
+    private static let v4SearchIndexes = """
+        -- events(_:) with deliveryStatus failed: events with a delivery failed for good.
+        CREATE INDEX deliveries_failed_by_event ON deliveries(event_id) WHERE state = 'failed';
+        -- events(_:) with deliveryStatus retrying: events with a delivery scheduled after a failure.
+        CREATE INDEX deliveries_retrying_by_event ON deliveries(event_id) WHERE state = 'scheduled' AND attempt_count > 0;
+        -- failedDeliveries(tenant:limit:), newest updated first.
+        CREATE INDEX deliveries_failures ON deliveries(updated_at)
+            WHERE state = 'failed' OR (state = 'scheduled' AND attempt_count > 0);
+        -- queueSummary(tenant:) in one grouped pass (covering); queuedDeliveries' paused part.
+        CREATE INDEX deliveries_queue ON deliveries(endpoint_id, state, next_attempt_at)
+            WHERE state IN ('pending', 'scheduled', 'paused');
         """
 }

@@ -84,4 +84,34 @@ extension SQLiteStore {
             return requeued
         }
     }
+
+    /// Requeues the event's failed deliveries to enabled endpoints, oldest first, due at `date`
+    /// (attempt count kept), and recomputes the event's status, in one transaction; returns
+    /// the deliveries as stored. Deliveries to disabled or deleted endpoints stay `failed`.
+    public func requeueFailedDeliveries(eventID: String, tenant: TenantID, at date: Date) async throws -> [Delivery] {
+        try await write { db in
+            let rows = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT d.* FROM deliveries d JOIN endpoints ep ON ep.id = d.endpoint_id AND ep.enabled = 1
+                    WHERE d.event_id = ? AND d.tenant_id = ? AND d.state = 'failed'
+                    ORDER BY d.created_at, d.seq
+                    """,
+                arguments: [eventID, tenant])
+            guard !rows.isEmpty else { return [] }
+            let update = try db.cachedStatement(
+                sql: "UPDATE deliveries SET state = 'pending', next_attempt_at = ?, lease_expires_at = NULL, updated_at = ? WHERE seq = ?")
+            let requeued = try rows.map { row in
+                try update.execute(arguments: [date.unixSeconds, date.unixSeconds, row["seq"] as Int64])
+                var delivery = Rows.delivery(row)
+                delivery.state = .pending
+                delivery.nextAttemptAt = date
+                delivery.leaseExpiresAt = nil
+                delivery.updatedAt = date
+                return delivery
+            }
+            _ = try Self.refreshEventStatuses(db, eventIDs: [eventID])
+            return requeued
+        }
+    }
 }

@@ -18,7 +18,9 @@ extension SQLiteStore {
     /// same with a million events as with ten; the total is a count over the same index
     /// (linear in the matching events, but reading no table row).
     /// `eventType` is an exact name, `prefix.*` (case-sensitive, at least one character after
-    /// the dot, as subscriptions match) or `*` (any type).
+    /// the dot, as subscriptions match) or `*` (any type). `deliveryStatus` `failed` and
+    /// `retrying` read the events whose ids a partial index of deliveries lists; free text is
+    /// a scan of the events the other filters leave (no index serves a substring).
     public func events(_ query: EventQuery) async throws -> Page<Event> {
         let filter = Self.eventFilter(query)
         let pageArguments = filter.arguments + [max(0, query.limit), max(0, query.offset)]
@@ -71,6 +73,34 @@ extension SQLiteStore {
         if let endpointID = query.endpointID {
             conditions.append("id IN (SELECT event_id FROM deliveries WHERE endpoint_id = ?)")
             arguments += [endpointID]
+        }
+        switch query.deliveryStatus {
+        case .failed:
+            // The partial indexes list exactly these events' ids (covering: no delivery row is read).
+            conditions.append("id IN (SELECT event_id FROM deliveries INDEXED BY deliveries_failed_by_event WHERE state = 'failed')")
+        case .retrying:
+            conditions.append(
+                "id IN (SELECT event_id FROM deliveries INDEXED BY deliveries_retrying_by_event WHERE state = 'scheduled' AND attempt_count > 0)")
+        case .some(let word):
+            if let status = word.eventStatus {
+                conditions.append("status = ?")
+                arguments += [status.rawValue]
+            }
+        case nil:
+            break
+        }
+        if let since = query.since {
+            conditions.append("created_at >= ?")
+            arguments += [since.unixSeconds]
+        }
+        if let until = query.until {
+            conditions.append("created_at < ?")
+            arguments += [until.unixSeconds]
+        }
+        for word in query.textWords {
+            // Types and ids are ASCII, so SQLite's ASCII lower() matches Swift's lowercased().
+            conditions.append("(instr(lower(event_type), ?) > 0 OR instr(lower(id), ?) > 0)")
+            arguments += [word, word]
         }
         return (conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND "), arguments)
     }

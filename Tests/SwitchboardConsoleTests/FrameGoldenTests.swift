@@ -82,6 +82,11 @@ import Testing
     @Test func filterPromptAt120x40() {
         var state = Fixtures.state(size: Self.wide)
         Fixtures.press([.character("/")] + Fixtures.typing("paid"), &state)
+        // Free text runs in the store: its answer (the events whose type or id has "paid") is the pane.
+        let paid = Fixtures.events.filter { $0.eventType.contains("paid") }
+        let request = EventsWindowRequest(
+            id: state.events.latestRequestID, paneOffset: 0, storeOffset: 0, limit: 100, eventType: nil, text: "paid")
+        _ = Reducer.reduce(&state, .loaded(.events(request, Page(items: paid, total: paid.count))))
         Golden.check(render(state), "filter-120x40")
     }
 

@@ -141,7 +141,7 @@ import Testing
         #expect(state.modal == .filter(FilterPrompt(pane: .events, text: "")))
     }
 
-    @Test func eventFiltersGoToTheStoreAndFreeTextFiltersLoadedRows() {
+    @Test func eventFiltersGoToTheStoreFreeTextAndTimeIncluded() {
         var state = Fixtures.state()
         let effects = Fixtures.press([.character("/")] + Fixtures.typing("type:order.paid"), &state)
         #expect(effects.isEmpty)  // a window load is already under way for "type:order.pai"
@@ -155,10 +155,23 @@ import Testing
         #expect(request.eventType == "order.paid")
         #expect(request.query.tenant == nil)
 
-        var local = Fixtures.state()
-        Fixtures.press([.character("/")] + Fixtures.typing("refunded"), &local)
-        #expect(local.eventsListing().count == 6)
-        #expect(!local.eventsListing().isWindowed)
+        var search = Fixtures.state()
+        Fixtures.press([.character("/")] + Fixtures.typing("Refunded status:fail since:15m"), &search)
+        let answered = Reducer.reduce(&search, .loaded(.events(
+            EventsWindowRequest(id: 1, paneOffset: 0, storeOffset: 0, limit: 100, eventType: nil, text: "r"),
+            Page(items: [], total: 0))))
+        guard case .load(.events(let searched)) = answered.first else {
+            Issue.record("expected a window load, got \(answered)")
+            return
+        }
+        #expect(searched.text == "refunded")
+        #expect(searched.deliveryStatus == .failed)
+        #expect(searched.since == search.now.addingTimeInterval(-900))
+        #expect(searched.query.text == "refunded" && searched.query.deliveryStatus == .failed && searched.query.status == nil)
+        // The store's answer is the pane: nothing is filtered in memory.
+        _ = Reducer.reduce(&search, .loaded(.events(searched, Page(items: [Fixtures.events[0]], total: 4_321))))
+        #expect(search.eventsListing().count == 4_321)
+        #expect(search.eventsListing().event(at: 0)?.id == Fixtures.events[0].id)
     }
 
     @Test func filtersOfOtherPanes() {

@@ -30,4 +30,29 @@ import Testing
         #expect(state.modal == nil)
         #expect(!render(state).plainText.contains("sbk_admin_0123456789abcdef"))
     }
+
+    @Test func aConnectionThatComesBackReloadsEverythingAndALossIsShownUntilThen() {
+        var state = Fixtures.state(size: TerminalSize(columns: 160, rows: 40))
+        state.session = SessionStatus(target: "http://10.0.0.7:8080", attached: true, serverVersion: "1.4.0")
+        _ = Reducer.reduce(&state, .connection(.lost(reason: "the server closed the stream", since: Fixtures.now), resumed: false))
+        #expect(render(state).text(ofRow: 0).contains("LOST"))
+        #expect(!state.sync.isDue(.endpoints, at: Fixtures.now), "a loss alone asks for nothing")
+        let effects = Reducer.reduce(&state, .connection(.live, resumed: true))
+        #expect(render(state).text(ofRow: 0).contains("attached http://10.0.0.7:8080"))
+        let loads = Set(effects.compactMap { if case .load(let request) = $0 { request.kind } else { nil } })
+        #expect(loads.isSuperset(of: [.endpoints, .sources, .gauges, .health, .events]), "everything is loaded again after a reconnection")
+    }
+
+    @Test func aReadOnlyConsoleRefusesEveryActionKey() {
+        var state = Fixtures.state(readOnly: true)
+        for key in KeyBindings.all where key.mutates {
+            for pane in Pane.allCases {
+                state.focus = pane
+                state.modal = nil
+                let effects = Reducer.reduce(&state, .key(key.keys[0]))
+                #expect(!effects.contains { if case .perform = $0 { true } else { false } }, "\(key.label) performed in a read-only console")
+                if case .confirm = state.modal { Issue.record("\(key.label) opened a confirmation in a read-only console") }
+            }
+        }
+    }
 }

@@ -99,6 +99,8 @@ def main(binary):
     session = TmuxSession("sbe2e", f"{binary} demo --port {port} --data-dir {data} --rate 5",
                           env={"TERM": "xterm-256color", "LANG": "C.UTF-8"})
     try:
+        session.dismiss_admin_key(data_dir=data)
+        print("console: the first start's admin key is shown once in a panel and kept in <data-dir>/admin.key (0600)")
         session.wait_for(lambda s: "order." in s or "invoice." in s or "customer." in s, "demo traffic", timeout=60)
         print("console: live demo traffic on screen")
 
@@ -142,8 +144,14 @@ def main(binary):
         session.wait_for(lambda s: "too small" in s.lower(), "the terminal-too-small screen")
         session.resize(120, 40)
         session.keys("q")
-        session.wait_for(lambda s: "EXITED=0" in s, "a clean exit after q", timeout=30)
-        print("console: q quit cleanly and restored the terminal")
+        screen = session.wait_for(lambda s: "Quit and stop the dispatcher" in s, "the question before q stops a dispatcher with work queued")
+        assert "queued" in screen and "in flight" in screen, f"the quit question must say what is queued:\n{screen}"
+        time.sleep(0.4)
+        session.keys("Escape")
+        session.wait_for(lambda s: "Quit and stop the dispatcher" not in s, "Esc to keep the console running")
+        screen = session.quit_stopping_dispatcher()
+        assert "EXITED=0" in screen, f"the console did not exit cleanly:\n{screen}"
+        print("console: q asked before stopping the dispatcher with deliveries queued, Esc kept it, y Enter quit cleanly")
         assert before is not None
     finally:
         session.close()

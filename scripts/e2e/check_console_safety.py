@@ -82,11 +82,11 @@ def main(binary):
     session = TmuxSession("sbe2esafe", f"{binary} demo --port {port} --data-dir {data} --rate 5",
                           env={"TERM": "xterm-256color", "LANG": "C.UTF-8"})
     try:
+        session.dismiss_admin_key()
         session.wait_for(lambda s: "order." in s or "invoice." in s or "customer." in s, "demo traffic", timeout=60)
         check_paste_changes_nothing(session, port, key)
         check_typed_ahead_keys_do_not_confirm(session, port, key)
-        session.keys("q")
-        session.wait_for(lambda s: "EXITED=" in s, "the console to exit after q", timeout=30)
+        session.quit_stopping_dispatcher()
     finally:
         session.close()
     check_dumb_terminal(binary)

@@ -15,6 +15,7 @@ def main(binary):
     try:
         session.wait_for(lambda s: "SHELL$" in s, "the shell prompt")
         session.keys(f"{binary} demo --port {free_port()} --data-dir {data} --rate 2", "Enter")
+        session.dismiss_admin_key()
         session.wait_for(lambda s: "1 Endpoints" in s and "2 Events" in s, "the console", timeout=60)
         session.keys("C-z")
         screen = session.wait_for(lambda s: "Stopped" in s and "SHELL$" in s, "the shell after Ctrl-Z")

@@ -92,6 +92,7 @@ def main(binary):
                                # Publishing the haystack fast: no write rate limit for this run.
                                "SWITCHBOARD_API_RATE_LIMIT_PER_SECOND": "0"})
     try:
+        session.dismiss_admin_key()
         session.wait_for(lambda s: "order." in s or "invoice." in s or "customer." in s, "demo traffic", timeout=60)
         check_help_scrolls(session)
         check_failures_view(session, port, writer)

@@ -67,6 +67,12 @@ public struct APIError: HTTPResponseError, Sendable {
         APIError(status: .badRequest, code: "invalid_json", message: message)
     }
 
+    /// A query or path parameter of a search, triage or lookup route cannot be used (400,
+    /// `invalid_parameter`); the message names the parameter and what it accepts.
+    static func badParameter(_ name: String, _ message: String) -> APIError {
+        APIError(status: .badRequest, code: "invalid_parameter", message: "\(name): \(message)")
+    }
+
     /// A field or parameter is missing, has the wrong type or an invalid value (422).
     static func invalid(_ field: String, _ message: String) -> APIError {
         APIError(status: .unprocessableContent, code: "validation_failed", message: "\(field): \(message)")

@@ -385,10 +385,30 @@ paths:
           in: query
           description: An exact event type or a `prefix.*` wildcard.
           schema: { type: string, pattern: '^([A-Za-z0-9._:/-]{1,256}|[A-Za-z0-9._:/-]{1,256}\.\*)$' }
+        - name: delivery_status
+          in: query
+          description: |
+            Delivery-level status: `failed` = some delivery failed for good; `retrying` = some
+            delivery is scheduled again after a failed attempt; `partial`, `delivered`, `queued`,
+            `replayed` = the event status of that name. Combines with `status` (both must hold).
+          schema: { type: string, enum: [failed, retrying, partial, delivered, queued, replayed] }
+        - name: since
+          in: query
+          description: Only events created at or after this instant (RFC 3339).
+          schema: { type: string, format: date-time }
+        - name: until
+          in: query
+          description: Only events created before this instant (RFC 3339); must be after `since`.
+          schema: { type: string, format: date-time }
+        - name: q
+          in: query
+          description: Free text; every word (at most 8) must appear, case-insensitively, in the event type or the event id.
+          schema: { type: string, maxLength: 200 }
       responses:
         '429': { $ref: '#/components/responses/TooManyRequests' }
+        '400': { $ref: '#/components/responses/BadRequest' }
         '200':
-          description: A page of events and the number matching the filters.
+          description: A page of events and the number matching the filters (`total` is the store's count).
           content:
             application/json:
               schema:
@@ -474,6 +494,72 @@ paths:
         '422': { $ref: '#/components/responses/Unprocessable' }
         '503': { $ref: '#/components/responses/Unavailable' }
 
+  /v1/events/{id}/retry-failed:
+    parameters:
+      - $ref: '#/components/parameters/ID'
+    post:
+      tags: [events]
+      operationId: retryFailedDeliveries
+      summary: Retry an event's failed deliveries
+      description: |
+        Requeues, in one transaction, the event's deliveries that failed for good and whose
+        endpoint is enabled (deliveries to disabled or deleted endpoints stay failed). Answers
+        the requeued deliveries, possibly none.
+      responses:
+        '429': { $ref: '#/components/responses/TooManyRequests' }
+        '202':
+          description: The requeued deliveries.
+          content:
+            application/json:
+              schema: { $ref: '#/components/schemas/DeliveryItems' }
+        '401': { $ref: '#/components/responses/Unauthorized' }
+        '403': { $ref: '#/components/responses/Forbidden' }
+        '404': { $ref: '#/components/responses/NotFound' }
+        '503': { $ref: '#/components/responses/Unavailable' }
+
+  /v1/deliveries:
+    get:
+      tags: [deliveries]
+      operationId: listFailedDeliveries
+      summary: Failed and retrying deliveries, newest update first
+      description: |
+        Deliveries that failed for good (`failed`) or are scheduled again after a failed
+        attempt (`retrying`), across the tenant's endpoints, newest `updated_at` first, each
+        with its event type and endpoint URL (`null` when the endpoint was deleted). With one
+        `state` word the other kind is left out of the newest `limit`, so fewer may come back.
+        `total` is the number of items returned.
+      parameters:
+        - name: state
+          in: query
+          schema: { type: string, enum: [failed, retrying, 'failed,retrying', 'retrying,failed'], default: 'failed,retrying' }
+        - name: limit
+          in: query
+          schema: { type: integer, minimum: 1, maximum: 500, default: 100 }
+      responses:
+        '429': { $ref: '#/components/responses/TooManyRequests' }
+        '200':
+          description: The deliveries.
+          content:
+            application/json:
+              schema:
+                type: object
+                required: [items, total]
+                properties:
+                  items:
+                    type: array
+                    items:
+                      type: object
+                      required: [delivery, event_type, endpoint_url]
+                      properties:
+                        delivery: { $ref: '#/components/schemas/Delivery' }
+                        event_type: { type: string }
+                        endpoint_url: { type: [string, 'null'] }
+                  total: { type: integer, minimum: 0 }
+        '400': { $ref: '#/components/responses/BadRequest' }
+        '401': { $ref: '#/components/responses/Unauthorized' }
+        '403': { $ref: '#/components/responses/Forbidden' }
+        '503': { $ref: '#/components/responses/Unavailable' }
+
   /v1/deliveries/{id}:
     parameters:
       - $ref: '#/components/parameters/ID'
@@ -542,6 +628,224 @@ paths:
         '404': { $ref: '#/components/responses/NotFound' }
         '409': { $ref: '#/components/responses/Conflict' }
         '503': { $ref: '#/components/responses/Unavailable' }
+
+  /v1/queue/summary:
+    get:
+      tags: [deliveries]
+      operationId: queueSummary
+      summary: The retry queue per endpoint, largest first
+      description: |
+        For each endpoint with waiting deliveries: `waiting` (pending), `paused` and
+        `scheduled` counts, and `next_due`, the earliest due time of its pending and
+        scheduled deliveries (`null` when only paused ones wait).
+      responses:
+        '429': { $ref: '#/components/responses/TooManyRequests' }
+        '200':
+          description: The groups.
+          content:
+            application/json:
+              schema:
+                type: object
+                required: [items]
+                properties:
+                  items:
+                    type: array
+                    items:
+                      type: object
+                      required: [endpoint_id, url, waiting, paused, scheduled, next_due]
+                      properties:
+                        endpoint_id: { type: string }
+                        url: { type: string }
+                        waiting: { type: integer, minimum: 0 }
+                        paused: { type: integer, minimum: 0 }
+                        scheduled: { type: integer, minimum: 0 }
+                        next_due: { $ref: '#/components/schemas/NullableTimestamp' }
+        '401': { $ref: '#/components/responses/Unauthorized' }
+        '403': { $ref: '#/components/responses/Forbidden' }
+        '503': { $ref: '#/components/responses/Unavailable' }
+
+  /v1/queue:
+    get:
+      tags: [deliveries]
+      operationId: listQueue
+      summary: One endpoint's queue, soonest first
+      description: Its pending and scheduled deliveries soonest first, then its paused ones in the order they resume.
+      parameters:
+        - name: endpoint_id
+          in: query
+          required: true
+          schema: { type: string, minLength: 1, maxLength: 160 }
+        - name: limit
+          in: query
+          schema: { type: integer, minimum: 1, maximum: 500, default: 100 }
+      responses:
+        '429': { $ref: '#/components/responses/TooManyRequests' }
+        '200':
+          description: The deliveries (none when the endpoint has no queue or is not the tenant's).
+          content:
+            application/json:
+              schema: { $ref: '#/components/schemas/DeliveryItems' }
+        '400': { $ref: '#/components/responses/BadRequest' }
+        '401': { $ref: '#/components/responses/Unauthorized' }
+        '403': { $ref: '#/components/responses/Forbidden' }
+        '503': { $ref: '#/components/responses/Unavailable' }
+
+  /v1/lookup/{id}:
+    parameters:
+      - $ref: '#/components/parameters/ID'
+    get:
+      tags: [system]
+      operationId: lookupID
+      summary: What a whole id names
+      description: |
+        An `evt_`, `dlv_`, `att_`, `ep_` or `src_` id of the tenant: its kind and the event,
+        endpoint and delivery it belongs to (`null` where none applies). 404 when absent.
+      responses:
+        '429': { $ref: '#/components/responses/TooManyRequests' }
+        '200':
+          description: Where the id lives.
+          content:
+            application/json:
+              schema:
+                type: object
+                required: [kind, id, event_id, endpoint_id, delivery_id]
+                properties:
+                  kind: { type: string, enum: [event, delivery, attempt, endpoint, source] }
+                  id: { type: string }
+                  event_id: { type: [string, 'null'] }
+                  endpoint_id: { type: [string, 'null'] }
+                  delivery_id: { type: [string, 'null'] }
+        '400': { $ref: '#/components/responses/BadRequest' }
+        '401': { $ref: '#/components/responses/Unauthorized' }
+        '403': { $ref: '#/components/responses/Forbidden' }
+        '404': { $ref: '#/components/responses/NotFound' }
+        '503': { $ref: '#/components/responses/Unavailable' }
+
+  /v1/server:
+    get:
+      tags: [system]
+      operationId: serverInfo
+      summary: The server's version, start time, whether it dispatches, and the key's scopes
+      description: Any valid key. `scopes` lists every scope the key allows (`write` allows `read`).
+      responses:
+        '429': { $ref: '#/components/responses/TooManyRequests' }
+        '200':
+          description: The server.
+          content:
+            application/json:
+              schema:
+                type: object
+                required: [version, started_at, dispatching, scopes, tenant]
+                properties:
+                  version: { type: string }
+                  started_at: { $ref: '#/components/schemas/Timestamp' }
+                  dispatching: { type: boolean }
+                  scopes:
+                    type: array
+                    items: { type: string, enum: [read, write, admin] }
+                  tenant: { type: string, description: "The key's tenant: what every other route reads and changes." }
+        '401': { $ref: '#/components/responses/Unauthorized' }
+
+  /v1/gauges:
+    get:
+      tags: [system]
+      operationId: gauges
+      summary: Queue depth and endpoint states right now, across tenants
+      responses:
+        '429': { $ref: '#/components/responses/TooManyRequests' }
+        '200':
+          description: The gauges.
+          content:
+            application/json:
+              schema:
+                type: object
+                required: [queue_depth, paused_deliveries, in_flight_deliveries, enabled_endpoints, failing_endpoints, disabled_endpoints]
+                properties:
+                  queue_depth: { type: integer, description: Pending and scheduled deliveries. }
+                  paused_deliveries: { type: integer }
+                  in_flight_deliveries: { type: integer }
+                  enabled_endpoints: { type: integer }
+                  failing_endpoints: { type: integer }
+                  disabled_endpoints: { type: integer }
+        '401': { $ref: '#/components/responses/Unauthorized' }
+        '403': { $ref: '#/components/responses/Forbidden' }
+        '503': { $ref: '#/components/responses/Unavailable' }
+
+  /v1/endpoints/health:
+    get:
+      tags: [endpoints]
+      operationId: endpointsHealth
+      summary: Live figures of the tenant's endpoints over their recent attempts
+      description: One item per endpoint that has figures in this server's memory (attempted since it started).
+      responses:
+        '429': { $ref: '#/components/responses/TooManyRequests' }
+        '200':
+          description: The figures.
+          content:
+            application/json:
+              schema:
+                type: object
+                required: [items]
+                properties:
+                  items:
+                    type: array
+                    items:
+                      type: object
+                      required: [endpoint_id, recent_attempts, success_rate, p50_milliseconds, in_flight, last_outcome, last_attempt_at]
+                      properties:
+                        endpoint_id: { type: string }
+                        recent_attempts: { type: integer, minimum: 0 }
+                        success_rate: { type: [number, 'null'], minimum: 0, maximum: 1 }
+                        p50_milliseconds: { type: [integer, 'null'] }
+                        in_flight: { type: integer, minimum: 0 }
+                        last_outcome: { type: [string, 'null'], description: Status code of the last attempt, or its error class. }
+                        last_attempt_at: { $ref: '#/components/schemas/NullableTimestamp' }
+        '401': { $ref: '#/components/responses/Unauthorized' }
+        '403': { $ref: '#/components/responses/Forbidden' }
+        '503': { $ref: '#/components/responses/Unavailable' }
+
+  /v1/logs:
+    get:
+      tags: [system]
+      operationId: recentLogs
+      summary: The server's recent log lines (admin)
+      description: |
+        From an in-memory ring of the last 2,000 lines. `order=severity` (the default) lists
+        warnings and worse first, newest first, then the other lines newest first;
+        `order=newest` lists them all newest first. `min_level` leaves out lower levels.
+      parameters:
+        - name: limit
+          in: query
+          schema: { type: integer, minimum: 1, maximum: 2000, default: 200 }
+        - name: min_level
+          in: query
+          schema: { type: string, enum: [trace, debug, info, notice, warning, error, critical], default: trace }
+        - name: order
+          in: query
+          schema: { type: string, enum: [severity, newest], default: severity }
+      responses:
+        '429': { $ref: '#/components/responses/TooManyRequests' }
+        '200':
+          description: The lines.
+          content:
+            application/json:
+              schema:
+                type: object
+                required: [items]
+                properties:
+                  items:
+                    type: array
+                    items:
+                      type: object
+                      required: [time, level, label, message]
+                      properties:
+                        time: { $ref: '#/components/schemas/Timestamp' }
+                        level: { type: string, enum: [trace, debug, info, notice, warning, error, critical] }
+                        label: { type: string }
+                        message: { type: string }
+        '400': { $ref: '#/components/responses/BadRequest' }
+        '401': { $ref: '#/components/responses/Unauthorized' }
+        '403': { $ref: '#/components/responses/Forbidden' }
 
   /v1/sources:
     post:
@@ -1516,6 +1820,13 @@ components:
         created_at: { $ref: '#/components/schemas/Timestamp' }
         updated_at: { $ref: '#/components/schemas/Timestamp' }
 
+    DeliveryItems:
+      type: object
+      required: [items]
+      properties:
+        items:
+          type: array
+          items: { $ref: '#/components/schemas/Delivery' }
     DeliveryWithAttempts:
       allOf:
         - $ref: '#/components/schemas/Delivery'

@@ -19,6 +19,11 @@ struct EventRoutes {
             let payload = JSONValue.parse(detail.event.payload) == nil ? Data("null".utf8) : detail.event.payload
             return JSONCoding.response(.ok, EventDetailDTO(detail), appending: ["payload": payload])
         }
+        group.post("events/:id/retry-failed") { _, context in
+            let key = try context.require(.write)
+            let deliveries = try await switchboard.retryFailedDeliveries(eventID: try context.id, tenant: key.tenantID)
+            return JSONCoding.response(.accepted, DeliveryItemsDTO(items: deliveries.map { DeliveryDTO($0) }))
+        }
         group.post("events/:id/replay") { request, context in
             let key = try context.require(.write)
             let body = try await RequestBody.read(request, limit: Self.replayBodyLimit, allowEmpty: true)
@@ -54,7 +59,22 @@ struct EventRoutes {
             headers: headers)
     }
 
-    /// `GET /v1/events?limit&offset&endpoint_id&source_id&status&event_type`, newest first.
+    /// Longest `q` accepted, and most words in it.
+    static let maxSearchText = 200
+    static let maxSearchWords = 8
+
+    /// An RFC 3339 query parameter, `nil` when absent; 400 when it cannot be read.
+    static func dateParameter(_ name: String, _ request: Request) throws -> Date? {
+        guard let raw = request.uri.queryParameters.get(name) else { return nil }
+        guard let date = RFC3339.parse(raw) else { throw APIError.badParameter(name, "must be an RFC 3339 date-time (2026-12-01T10:00:00Z)") }
+        return date
+    }
+
+    /// `GET /v1/events?limit&offset&endpoint_id&source_id&status&event_type&delivery_status&since&until&q`,
+    /// newest first. `status` is the event status; `delivery_status` the delivery-level word
+    /// (`failed`: some delivery failed for good; `retrying`: some delivery scheduled after a
+    /// failure; the others the event status); `since` (inclusive) and `until` (exclusive) bound
+    /// `created_at`; `q` is free text, every word a case-insensitive substring of the type or id.
     private func list(_ request: Request, _ context: SwitchboardRequestContext) async throws -> Response {
         let key = try context.require(.read)
         let query = request.uri.queryParameters
@@ -87,9 +107,24 @@ struct EventRoutes {
         if let sourceID, sourceID.isEmpty || sourceID.count > 64 {
             throw APIError.invalid("source_id", "must be a source id (1–64 characters)")
         }
+        var deliveryStatus: DeliveryStatusFilter?
+        if let raw = query.get("delivery_status") {
+            guard let parsed = DeliveryStatusFilter(rawValue: raw.lowercased()) else {
+                throw APIError.badParameter("delivery_status", "must be one of \(DeliveryStatusFilter.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            deliveryStatus = parsed
+        }
+        let since = try Self.dateParameter("since", request)
+        let until = try Self.dateParameter("until", request)
+        if let since, let until, since >= until { throw APIError.badParameter("since", "must be before until") }
+        let text = query.get("q")
+        if let text, text.count > Self.maxSearchText { throw APIError.badParameter("q", "must be at most \(Self.maxSearchText) characters") }
+        if let text, text.split(whereSeparator: \.isWhitespace).count > Self.maxSearchWords {
+            throw APIError.badParameter("q", "must have at most \(Self.maxSearchWords) words")
+        }
         let page = try await switchboard.events(EventQuery(
             tenant: key.tenantID, limit: limit, offset: offset, endpointID: endpointID, sourceID: sourceID, status: status,
-            eventType: eventType))
+            eventType: eventType, deliveryStatus: deliveryStatus, since: since, until: until, text: text))
         let next = offset + page.items.count < page.total && !page.items.isEmpty ? ListCursor.encode("offset:\(offset + page.items.count)") : nil
         return JSONCoding.response(
             .ok, EventPageDTO(events: page.items.map(EventSummaryDTO.init), total: page.total, limit: limit, offset: offset, nextCursor: next))

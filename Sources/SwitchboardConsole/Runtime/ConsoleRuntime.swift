@@ -17,6 +17,16 @@ struct ConsoleRuntime: Sendable {
     let options: ConsoleOptions
     var timeZone: TimeZone = .current
     var tickInterval: Duration = .milliseconds(100)
+    /// What the header says the console is connected to.
+    var session = SessionStatus(target: "embedded", attached: false, serverVersion: "")
+    /// The attached server's connection states, for a console attached over the API.
+    var connectionStates: AsyncStream<ConnectionUpdate>?
+
+    /// A connection state and whether it is a return after a loss.
+    struct ConnectionUpdate: Sendable {
+        var connection: SessionStatus.Connection
+        var resumed: Bool
+    }
 
     private enum Message: Sendable {
         case terminal(TerminalEvent)
@@ -34,6 +44,7 @@ struct ConsoleRuntime: Sendable {
         let executor = EffectExecutor(operations: operations, logger: options.logger)
         let terminal = self.terminal
         let tickInterval = self.tickInterval
+        let connectionStates = self.connectionStates
         terminal.start()
         var failure: ConsoleError?
         await withDiscardingTaskGroup { group in
@@ -43,6 +54,11 @@ struct ConsoleRuntime: Sendable {
             }
             group.addTask {
                 for await change in subscription.changes { buffer.append(change) }
+            }
+            if let connectionStates {
+                group.addTask {
+                    for await update in connectionStates { sink.yield(.input(.connection(update.connection, resumed: update.resumed))) }
+                }
             }
             group.addTask {
                 while !Task.isCancelled {
@@ -72,6 +88,9 @@ struct ConsoleRuntime: Sendable {
                 case .tick:
                     let (changes, bufferDropped) = buffer.drain()
                     effects = loop.tick(changes: changes, dropped: subscription.dropped + bufferDropped)
+                case .input(.connection(let connection, let resumed)) where loop.state == nil:
+                    // The stream can connect before the terminal is ready: keep the latest state for the first frame.
+                    loop.pendingConnection = (connection, resumed)
                 case .input(let input):
                     effects = loop.apply(input, renderNow: false)
                 }
@@ -106,6 +125,8 @@ struct ConsoleRuntime: Sendable {
         var lastFrame: Frame?
         var dirty = false
         var quit = false
+        /// A connection state that arrived before the terminal was ready.
+        var pendingConnection: (SessionStatus.Connection, Bool)?
 
         mutating func start(_ capabilities: TerminalCapabilities) -> [Effect] {
             var initial = ConsoleState(
@@ -116,10 +137,12 @@ struct ConsoleRuntime: Sendable {
             initial.ingestBaseURL = runtime.options.ingestBaseURL
             initial.devMode = runtime.options.devMode
             initial.stopsDispatcherOnQuit = runtime.options.stopsDispatcherOnQuit && !runtime.options.readOnly
-            initial.session = SessionStatus(target: "embedded", attached: false, serverVersion: runtime.options.serverVersion)
+            initial.session = runtime.session
+            if initial.session?.serverVersion.isEmpty ?? false { initial.session?.serverVersion = runtime.options.serverVersion }
             if let key = runtime.options.firstStartAdminKey {
                 initial.modal = .adminKey(AdminKeyPanel(key: key, file: runtime.options.adminKeyFile))
             }
+            if let (connection, _) = pendingConnection { initial.session?.connection = connection }
             state = initial
             let effects = apply(.tick(initial.now), renderNow: true)
             return effects

@@ -135,43 +135,24 @@ extension ConsoleState {
 
     // MARK: Events
 
-    /// The events pane's rows: the store-side window, or, with free text in the filter,
-    /// the loaded rows that contain it.
+    /// The events pane's rows: the store-side window (every part of the filter runs in the
+    /// store, so the count is the store's match count).
     struct EventsListing {
         let count: Int
-        private let filtered: [Event]?
         private let events: EventsState
 
-        init(events: EventsState, filter: FilterQuery) {
+        init(events: EventsState) {
             self.events = events
-            if filter.hasFreeText {
-                let rows = events.rows.filter { event in
-                    filter.matchesTerms([event.id, event.eventType, event.status.rawValue, event.tenantID, event.origin.rawValue])
-                }
-                filtered = rows
-                count = rows.count
-            } else {
-                filtered = nil
-                count = events.total
-            }
+            count = events.total
         }
 
-        func event(at index: Int) -> Event? {
-            if let filtered { return filtered.indices.contains(index) ? filtered[index] : nil }
-            return events.event(at: index)
-        }
+        func event(at index: Int) -> Event? { events.event(at: index) }
 
-        func index(of id: String) -> Int? {
-            if let filtered { return filtered.firstIndex { $0.id == id } }
-            return events.index(of: id)
-        }
-
-        /// Whether rows come from the store window (and can page) rather than a local filter.
-        var isWindowed: Bool { filtered == nil }
+        func index(of id: String) -> Int? { events.index(of: id) }
     }
 
     func eventsListing() -> EventsListing {
-        EventsListing(events: events, filter: filter(.events))
+        EventsListing(events: events)
     }
 
     /// The selected event, when its row is loaded.

@@ -1,3 +1,4 @@
+import Foundation
 import SwitchboardCore
 
 /// The events pane's data: a window of rows from the store, newest first, and whether
@@ -40,7 +41,7 @@ struct EventsState: Sendable {
     }
 }
 
-/// What the events pane asks the store for.
+/// What the events pane asks the store for: every part of its filter runs in the store.
 struct EventsWindowRequest: Sendable, Hashable {
     var id: Int
     /// Pane index of the first row asked for.
@@ -49,14 +50,41 @@ struct EventsWindowRequest: Sendable, Hashable {
     var storeOffset: Int
     var limit: Int
     var eventType: String?
-    var status: Event.Status?
+    var deliveryStatus: DeliveryStatusFilter?
     var endpointID: String?
     var sourceID: String? = nil
+    /// `since:` and `until:` resolved against the clock when the request was made.
+    var since: Date? = nil
+    var until: Date? = nil
+    /// The free-text words, space-separated.
+    var text: String? = nil
+    /// `since:` and `until:` as typed, so that a relative time (`15m`) still names the same
+    /// filter as the clock moves on.
+    var timeTerms: String = ""
 
     /// The store query for this window (every tenant).
     var query: EventQuery {
-        EventQuery(tenant: nil, limit: limit, offset: storeOffset, endpointID: endpointID, sourceID: sourceID, status: status, eventType: eventType)
+        EventQuery(
+            tenant: nil, limit: limit, offset: storeOffset, endpointID: endpointID, sourceID: sourceID, eventType: eventType,
+            deliveryStatus: deliveryStatus, since: since, until: until, text: text)
     }
+
+    /// The filter this window was asked with, whatever its position.
+    var filterKey: EventsFilterKey {
+        EventsFilterKey(
+            eventType: eventType, deliveryStatus: deliveryStatus, endpointID: endpointID, sourceID: sourceID, timeTerms: timeTerms,
+            text: text)
+    }
+}
+
+/// The store-side part of the events filter, to tell whether a window answers the filter in force.
+struct EventsFilterKey: Sendable, Hashable {
+    var eventType: String?
+    var deliveryStatus: DeliveryStatusFilter?
+    var endpointID: String?
+    var sourceID: String?
+    var timeTerms: String
+    var text: String?
 }
 
 /// An event named with its tenant, which is what the facade's actions need.

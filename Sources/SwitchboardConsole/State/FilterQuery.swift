@@ -6,7 +6,8 @@ import SwitchboardCore
 /// Words of the form `type:order.*`, `status:failed`, `endpoint:billing` (or `ep:`),
 /// `source:stripe`, `since:15m` / `since:2026-12-01T10:00` and `until:` are field filters;
 /// a whole id (`evt_…`, `dlv_…`, `att_…`, `ep_…`) alone is an id to jump to; every other
-/// word is free text. The events pane runs all of it in the store, over the whole history.
+/// word is free text. The events pane runs all of it in the store, over the whole history
+/// (free text matches the event type and id there).
 /// A term that cannot be understood is an error shown in the prompt, never ignored.
 struct FilterQuery: Sendable, Hashable {
     /// What was typed.
@@ -100,9 +101,6 @@ struct FilterQuery: Sendable, Hashable {
         eventType == nil && status == nil && endpoint == nil && source == nil && since == nil && until == nil && id == nil && terms.isEmpty
     }
 
-    /// Whether the filter has words the store cannot apply.
-    var hasFreeText: Bool { !terms.isEmpty }
-
     /// Whether every free-text word appears in one of `fields`.
     func matchesTerms(_ fields: [String]) -> Bool {
         guard !terms.isEmpty else { return true }
@@ -129,9 +127,24 @@ struct FilterQuery: Sendable, Hashable {
         return id.lowercased() == endpoint || (name?.lowercased().contains(endpoint) ?? false)
     }
 
-    /// The event status the `status:` filter names, when it names one.
-    var eventStatus: Event.Status? {
+    /// The delivery-level status word the `status:` filter names (a prefix of one), when it names one.
+    var deliveryStatus: DeliveryStatusFilter? {
         guard let status else { return nil }
-        return Event.Status.allCases.first { $0.rawValue.lowercased().hasPrefix(status) }
+        return Self.eventStatusWords.first { $0.hasPrefix(status) }.flatMap(DeliveryStatusFilter.init(rawValue:))
+    }
+
+    /// The free-text words for the store, space-separated; `nil` without any.
+    var storeText: String? { terms.isEmpty ? nil : terms.joined(separator: " ") }
+
+    /// `since:` and `until:` as typed, as one key (empty without either).
+    var timeTerms: String { since == nil && until == nil ? "" : "\(since ?? "")|\(until ?? "")" }
+
+    /// `since:` and `until:` as instants, relative ones counted back from `now`.
+    func timeRange(now: Date, timeZone: TimeZone) -> (since: Date?, until: Date?) {
+        func resolve(_ typed: String?) -> Date? {
+            guard let typed, case .success(let date) = TimeTerm.parse(typed, now: now, timeZone: timeZone) else { return nil }
+            return date
+        }
+        return (resolve(since), resolve(until))
     }
 }

@@ -60,6 +60,12 @@ struct SyncState: Sendable, Hashable {
         return (entry.dirty && age >= kind.minimumInterval) || age >= kind.resyncInterval
     }
 
+    /// Makes every kind due at once, as if never loaded: after a reconnection, when changes
+    /// may have been missed.
+    mutating func forgetAllLoads() {
+        for kind in DataKind.allCases { self[kind].lastLoaded = nil }
+    }
+
     /// Notes that a load of `kind` started.
     mutating func started(_ kind: DataKind) {
         self[kind].loading = true

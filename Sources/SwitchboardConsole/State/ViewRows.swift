@@ -15,17 +15,13 @@ struct FailureRow: Sendable, Hashable {
     var id: String { delivery.id }
 }
 
-/// One endpoint's part of the retry queue (pane 4): counts and when the next is due.
-struct QueueGroup: Sendable, Hashable {
-    var endpointID: String
-    var tenantID: TenantID
-    var url: String
-    var waiting: Int
-    var paused: Int
-    var scheduled: Int
-    var nextDue: Date?
-
-    var total: Int { waiting + paused + scheduled }
+extension FailureRow {
+    /// The row of a failed or retrying delivery as the store lists it.
+    init(_ failed: FailedDelivery) {
+        self.init(
+            delivery: failed.delivery, eventType: failed.eventType, endpointURL: failed.endpointURL ?? "", lastError: failed.lastError,
+            lastStatusCode: failed.lastStatusCode, attemptCount: failed.attemptCount, nextAttemptAt: failed.nextAttemptAt)
+    }
 }
 
 /// A line of the server's log (pane 4's `l` view).
@@ -54,6 +50,23 @@ struct LogRow: Sendable, Hashable {
     var message: String
 }
 
+extension LogRow {
+    /// The row of a line of the server's log ring.
+    init(_ entry: LogEntry) {
+        let level: Level =
+            switch entry.level {
+            case .trace: .trace
+            case .debug: .debug
+            case .info: .info
+            case .notice: .notice
+            case .warning: .warning
+            case .error: .error
+            case .critical: .critical
+            }
+        self.init(at: entry.time, level: level, label: entry.label, message: entry.message)
+    }
+}
+
 /// Who the console talks to, and how the connection is, for the header.
 struct SessionStatus: Sendable, Hashable {
     enum Connection: Sendable, Hashable {
@@ -75,4 +88,24 @@ enum LocatedTarget: Sendable, Hashable {
     case delivery(EventRef, deliveryID: String)
     case attempt(EventRef, deliveryID: String, attemptID: String)
     case endpoint(id: String, tenantID: TenantID)
+}
+
+extension LocatedTarget {
+    /// Where the console opens an id the store located; `nil` for a kind it cannot open (sources).
+    init?(_ located: LocatedID) {
+        switch located.kind {
+        case .event:
+            self = .event(EventRef(id: located.id, tenantID: located.tenantID))
+        case .delivery:
+            guard let eventID = located.eventID else { return nil }
+            self = .delivery(EventRef(id: eventID, tenantID: located.tenantID), deliveryID: located.id)
+        case .attempt:
+            guard let eventID = located.eventID, let deliveryID = located.deliveryID else { return nil }
+            self = .attempt(EventRef(id: eventID, tenantID: located.tenantID), deliveryID: deliveryID, attemptID: located.id)
+        case .endpoint:
+            self = .endpoint(id: located.id, tenantID: located.tenantID)
+        case .source:
+            return nil
+        }
+    }
 }

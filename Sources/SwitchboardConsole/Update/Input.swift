@@ -27,6 +27,9 @@ enum Input: Sendable {
     case loaded(DataResult)
     /// An operator action finished.
     case completed(ActionOutcome)
+    /// The attached server's connection changed; `resumed` when it came back after a loss,
+    /// so that everything is loaded again (changes may have been missed meanwhile).
+    case connection(SessionStatus.Connection, resumed: Bool)
 }
 
 /// Data the console asked for.

@@ -139,7 +139,22 @@ extension Reducer {
     private static func eventMatchesStoreFilter(_ event: Event, deliveries: [Delivery], _ state: ConsoleState) -> Bool {
         let filter = state.filter(.events)
         guard filter.matchesEventType(event.eventType) else { return false }
-        if let status = filter.eventStatus, event.status != status { return false }
+        switch filter.deliveryStatus {
+        case .failed, .retrying:
+            // A new event has no failed attempt yet.
+            if !deliveries.contains(where: { $0.state == .failed || ($0.state == .scheduled && $0.attemptCount > 0) }) { return false }
+        case .some(let word):
+            if let status = word.eventStatus, event.status != status { return false }
+        case nil:
+            break
+        }
+        let range = filter.timeRange(now: state.now, timeZone: state.timeZone)
+        if let since = range.since, event.createdAt < since { return false }
+        if let until = range.until, event.createdAt >= until { return false }
+        if !filter.terms.isEmpty {
+            let haystack = (event.eventType + " " + event.id).lowercased()
+            guard filter.terms.allSatisfy(haystack.contains) else { return false }
+        }
         if let endpointID = resolvedEndpointID(filter, state), !deliveries.contains(where: { $0.endpointID == endpointID }) {
             return false
         }

@@ -174,7 +174,7 @@ extension Reducer {
     }
 
     /// Applies `text` as the filter of `pane` as it is typed: local filtering at once, and
-    /// for the events pane a new window from the store when the store-side part changed.
+    /// for the events pane (filtered in the store) a new window when the filter changed.
     static func setFilter(_ text: String, for pane: Pane, _ state: inout ConsoleState) -> [Effect] {
         let previous = state.filter(pane)
         let query = FilterQuery(text)
@@ -182,9 +182,7 @@ extension Reducer {
         state.filters[pane] = query.isEmpty && text.isEmpty ? nil : query
         var effects: [Effect] = []
         if pane == .events {
-            let storeSideChanged = previous.eventType != query.eventType || previous.eventStatus != query.eventStatus
-                || resolvedEndpointID(previous, state) != resolvedEndpointID(query, state)
-                || resolvedSourceID(previous, state) != resolvedSourceID(query, state)
+            let storeSideChanged = eventsFilterKey(previous, state) != eventsFilterKey(query, state)
             if storeSideChanged {
                 state.events.unseen = 0
                 state.cursors[.events] = ListCursor()

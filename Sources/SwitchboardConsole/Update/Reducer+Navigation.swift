@@ -81,7 +81,7 @@ extension Reducer {
     /// Asks for a window of events around the selection when the rows to show are not
     /// loaded or the selection nears the edge of the loaded window.
     static func ensureEventsWindow(_ state: inout ConsoleState) -> [Effect] {
-        guard state.events.loaded, state.eventsListing().isWindowed else { return [] }
+        guard state.events.loaded else { return [] }
         let events = state.events
         let cursor = state.cursor(.events)
         let height = Layout(size: state.size).listHeight(for: .events)
@@ -110,11 +110,13 @@ extension Reducer {
         state.events.pendingOffset = nil
         state.events.latestRequestID += 1
         let filter = state.filter(.events)
+        let range = filter.timeRange(now: state.now, timeZone: state.timeZone)
         let request = EventsWindowRequest(
             id: state.events.latestRequestID, paneOffset: paneOffset,
             storeOffset: paneOffset + (state.events.following ? 0 : state.events.unseen),
-            limit: EventsState.windowLimit, eventType: filter.eventType, status: filter.eventStatus,
-            endpointID: resolvedEndpointID(filter, state), sourceID: resolvedSourceID(filter, state))
+            limit: EventsState.windowLimit, eventType: filter.eventType, deliveryStatus: filter.deliveryStatus,
+            endpointID: resolvedEndpointID(filter, state), sourceID: resolvedSourceID(filter, state),
+            since: range.since, until: range.until, text: filter.storeText, timeTerms: filter.timeTerms)
         state.sync.started(.events)
         return [.load(.events(request))]
     }
@@ -139,9 +141,14 @@ extension Reducer {
 
     /// Whether a window answer was asked with the events filter now in force.
     static func matchesCurrentFilter(_ request: EventsWindowRequest, _ state: ConsoleState) -> Bool {
-        let filter = state.filter(.events)
-        return request.eventType == filter.eventType && request.status == filter.eventStatus
-            && request.endpointID == resolvedEndpointID(filter, state) && request.sourceID == resolvedSourceID(filter, state)
+        request.filterKey == eventsFilterKey(state.filter(.events), state)
+    }
+
+    /// The store-side key of an events filter (every part of it but an id to jump to).
+    static func eventsFilterKey(_ filter: FilterQuery, _ state: ConsoleState) -> EventsFilterKey {
+        EventsFilterKey(
+            eventType: filter.eventType, deliveryStatus: filter.deliveryStatus, endpointID: resolvedEndpointID(filter, state),
+            sourceID: resolvedSourceID(filter, state), timeTerms: filter.timeTerms, text: filter.storeText)
     }
 
     /// `f`: freeze the events pane, or follow again from the newest event.

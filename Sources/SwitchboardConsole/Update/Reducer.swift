@@ -24,6 +24,10 @@ enum Reducer {
             return applyLoaded(result, &state)
         case .completed(let outcome):
             return applyOutcome(outcome, &state)
+        case .connection(let connection, let resumed):
+            state.session?.connection = connection
+            if resumed { state.sync.forgetAllLoads() }
+            return tick(state.now, &state)
         }
     }
 

@@ -42,7 +42,7 @@ enum EventsPaneBuilder {
         }
         if let filter = state.filters[.events] {
             badges.append(Span("/" + filter.text, .key))
-            if listing.isWindowed && state.events.loaded { badges.append(Span(Format.count(listing.count, "match").replacingOccurrences(of: "matchs", with: "matches"), .info)) }
+            if state.events.loaded { badges.append(Span(Format.count(listing.count, "match").replacingOccurrences(of: "matchs", with: "matches"), .info)) }
         }
         let message: Span? =
             if let error = state.loadErrors[.events], listing.count == 0 { Span("Could not load events: \(error)", .error) }

@@ -64,4 +64,15 @@ extension Switchboard {
         if !requeued.isEmpty { wakeSignal.wake() }
         return requeued
     }
+
+    /// Requeues the event's failed deliveries whose endpoint is enabled, in one transaction,
+    /// due now; deliveries to paused or deleted endpoints stay failed. Returns the requeued
+    /// deliveries (empty when none qualified); throws `not_found` when the event is absent.
+    public func retryFailedDeliveries(eventID: String, tenant: TenantID) async throws(SwitchboardError) -> [Delivery] {
+        _ = try await event(id: eventID, tenant: tenant)
+        let requeued = try await storeCall { try await store.requeueFailedDeliveries(eventID: eventID, tenant: tenant, at: clock.now()) }
+        feed.publish(requeued.map { Change.deliveryStateChanged($0) })
+        if !requeued.isEmpty { wakeSignal.wake() }
+        return requeued
+    }
 }

@@ -20,14 +20,17 @@ public final class Switchboard: Sendable {
     public func wakeDispatcher() { wakeSignal.wake() }
     /// Refused inbound requests counted in memory and written in batches, limited per source.
     public let sourceRejections: SourceRejectionLedger
+    /// This process's recent log lines, when its logging system feeds a ``RingLogHandler``.
+    public let logRing: LogRing?
     private let publisher: GroupCommitter<PublishRequest, InsertOutcome>
 
     public init(
         store: any Store, configuration: DispatcherConfiguration = DispatcherConfiguration(),
         clock: any WallClock = SystemWallClock(), feed: ChangeFeed = ChangeFeed(), logger: Logger,
-        sourceRejections: SourceRejectionLedger? = nil
+        sourceRejections: SourceRejectionLedger? = nil, logRing: LogRing? = nil
     ) {
         self.store = store
+        self.logRing = logRing
         self.sourceRejections = sourceRejections ?? SourceRejectionLedger(clock: clock)
         self.configuration = configuration
         self.clock = clock

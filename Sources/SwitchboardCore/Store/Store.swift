@@ -76,7 +76,15 @@ public protocol Store: Sendable {
     // MARK: Reading events, deliveries and attempts
 
     func event(id: String, tenant: TenantID) async throws -> Event?
-    /// A page of events, newest first.
+    /// A page of events matching every filter of `query`, newest first (ties: latest
+    /// inserted first), and in ``Page/total`` the number of events matching, counted by the store.
+    ///
+    /// Runs over the whole history with indexes: ``EventQuery/deliveryStatus`` `failed` means
+    /// some delivery of the event is `failed`, `retrying` that some delivery is `scheduled`
+    /// with `attemptCount > 0`, the other words the event status of that name;
+    /// ``EventQuery/since`` is inclusive and ``EventQuery/until`` exclusive on `createdAt`;
+    /// ``EventQuery/text`` matches when every word is a case-insensitive substring of the
+    /// event type or the event id.
     func events(_ query: EventQuery) async throws -> Page<Event>
     func delivery(id: String, tenant: TenantID) async throws -> Delivery?
     /// The event's deliveries, oldest first.
@@ -87,6 +95,28 @@ public protocol Store: Sendable {
     func attempts(eventID: String, tenant: TenantID) async throws -> [Attempt]
     /// Scheduled, pending and paused deliveries, soonest first (paused last); every tenant's when `nil`.
     func retryQueue(tenant: TenantID?, limit: Int) async throws -> [Delivery]
+    /// Up to `limit` deliveries that failed for good (`failed`) or are `scheduled` after a
+    /// failed attempt (`attemptCount > 0`), newest `updatedAt` first (ties: latest inserted
+    /// first), each with its event's type and its endpoint's URL (`nil` when the endpoint was
+    /// deleted); every tenant's when `tenant` is `nil`.
+    func failedDeliveries(tenant: TenantID?, limit: Int) async throws -> [FailedDelivery]
+    /// The retry queue per endpoint: for each endpoint with a `pending`, `paused` or
+    /// `scheduled` delivery, the count of each (``QueueGroup/waiting`` is `pending`) and the
+    /// earliest `nextAttemptAt` of its pending and scheduled ones. Largest total first (ties
+    /// by endpoint id); every tenant's when `tenant` is `nil` (the group's tenant and URL are
+    /// the endpoint's). One grouped pass over an index,
+    /// so it stays fast with a million waiting deliveries.
+    func queueSummary(tenant: TenantID?) async throws -> [QueueGroup]
+    /// One endpoint's queue: up to `limit` of its `pending` and `scheduled` deliveries, soonest
+    /// `nextAttemptAt` first (ties in insertion order), then its `paused` ones in insertion
+    /// order (the order they resume in).
+    /// Only the endpoint's deliveries in `tenant` when given; empty when it has none.
+    func queuedDeliveries(endpointID: String, tenant: TenantID?, limit: Int) async throws -> [Delivery]
+    /// What a whole id names: an event (`evt_`), delivery (`dlv_`), attempt (`att_`),
+    /// endpoint (`ep_`) or source (`src_`), with its tenant and the event, endpoint and
+    /// delivery it belongs to (see ``LocatedID``). `nil` when no such id exists in `tenant`
+    /// (in any tenant when `nil`) or the prefix is none of these.
+    func locate(id: String, tenant: TenantID?) async throws -> LocatedID?
 
     // MARK: Dispatching
 
@@ -132,6 +162,11 @@ public protocol Store: Sendable {
     func requeueFailedDeliveries(
         endpointID: String, tenant: TenantID, since: Date, until: Date, at date: Date
     ) async throws -> [Delivery]
+    /// Requeues the event's `failed` deliveries whose endpoint exists and is enabled, due at
+    /// `date` (state `pending`, attempt count kept), and recomputes the event's status, in one
+    /// transaction. Returns the deliveries as stored, oldest first; empty when the event is
+    /// absent from `tenant` or has no such delivery.
+    func requeueFailedDeliveries(eventID: String, tenant: TenantID, at date: Date) async throws -> [Delivery]
     /// Sets an event's status (used to mark a replayed original `REPLAYED`).
     func setEventStatus(id: String, tenant: TenantID, status: Event.Status) async throws
 

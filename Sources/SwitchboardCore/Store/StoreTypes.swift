@@ -28,7 +28,7 @@ public enum InsertOutcome: Sendable, Hashable {
     case idempotencyConflict
 }
 
-/// Filters and window for listing events.
+/// Filters and window for listing events. Every filter given must match (they combine with AND).
 public struct EventQuery: Sendable, Hashable {
     /// `nil` lists every tenant's events (console only).
     public var tenant: TenantID?
@@ -38,13 +38,24 @@ public struct EventQuery: Sendable, Hashable {
     public var endpointID: String?
     /// Only events that came in through this source (replays of them included).
     public var sourceID: String?
+    /// Only events with this event status (the API's `status`).
     public var status: Event.Status?
     /// Exact name, or `prefix.*`.
     public var eventType: String?
+    /// Only events matching this delivery-level status word (see ``DeliveryStatusFilter``).
+    public var deliveryStatus: DeliveryStatusFilter?
+    /// Only events created at or after this instant.
+    public var since: Date?
+    /// Only events created before this instant.
+    public var until: Date?
+    /// Free text: every whitespace-separated word must appear, case-insensitively, as a
+    /// substring of the event's type or of its id. Empty or blank text matches everything.
+    public var text: String?
 
     public init(
         tenant: TenantID?, limit: Int = 50, offset: Int = 0, endpointID: String? = nil,
-        sourceID: String? = nil, status: Event.Status? = nil, eventType: String? = nil
+        sourceID: String? = nil, status: Event.Status? = nil, eventType: String? = nil,
+        deliveryStatus: DeliveryStatusFilter? = nil, since: Date? = nil, until: Date? = nil, text: String? = nil
     ) {
         self.tenant = tenant
         self.limit = limit
@@ -53,6 +64,15 @@ public struct EventQuery: Sendable, Hashable {
         self.sourceID = sourceID
         self.status = status
         self.eventType = eventType
+        self.deliveryStatus = deliveryStatus
+        self.since = since
+        self.until = until
+        self.text = text
+    }
+
+    /// The free-text words, lowercased; empty when there is no text.
+    public var textWords: [String] {
+        (text ?? "").lowercased().split(whereSeparator: \.isWhitespace).map(String.init)
     }
 }
 

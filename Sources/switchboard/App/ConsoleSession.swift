@@ -14,20 +14,27 @@ enum ConsoleSession {
     static func bootstrapFileLogging(settings: AppSettings) throws -> String {
         let path = (settings.dataDirectory as NSString).appendingPathComponent("switchboard.log")
         let destination = try FileLogHandler.Destination(path: path)
-        LoggingSystem.bootstrap { label in FileLogHandler(label: label, destination: destination, logLevel: settings.logLevel) }
+        LoggingSystem.bootstrap { label in
+            RingLogHandler(
+                label: label, ring: AppLogging.ring,
+                forwardingTo: FileLogHandler(label: label, destination: destination, logLevel: settings.logLevel))
+        }
         return path
     }
 
-    /// - Parameter announceKey: print a newly created admin key after the console exits (not
-    ///   for a throwaway demo directory, whose key dies with it).
+    /// - Parameter announceKey: create the first admin key when there is none, show it in the
+    ///   console (once, in a panel the operator dismisses) and keep it in `<data-dir>/admin.key`
+    ///   (not for a throwaway demo directory, whose key dies with it).
     static func run(app: SwitchboardApp, extraServices: [any Service], readOnly: Bool, announceKey: Bool = true, logger: Logger) async throws {
-        var bootstrapMessage: String?
-        if announceKey { try await app.announceBootstrapKey { bootstrapMessage = $0 } }
+        let bootstrapKey = announceKey ? try await app.bootstrapKey(logger: logger) : nil
+        let dispatching = !app.services.isEmpty
         let console = ConsoleService(
             switchboard: app.switchboard,
             options: ConsoleOptions(
-                readOnly: readOnly, devMode: app.settings.dev, listenAddress: app.services.isEmpty ? "not dispatching" : app.settings.listenAddress, storeDescription: app.settings.storeDescription,
-                ingestBaseURL: app.publicBaseURL, logger: Logger(label: "switchboard.console")))
+                readOnly: readOnly, devMode: app.settings.dev, listenAddress: dispatching ? app.settings.listenAddress : "not dispatching",
+                storeDescription: app.settings.storeDescription, ingestBaseURL: app.publicBaseURL,
+                logger: Logger(label: "switchboard.console"), serverVersion: SwitchboardVersion.current,
+                stopsDispatcherOnQuit: dispatching, firstStartAdminKey: bootstrapKey?.secret.reveal(), adminKeyFile: bootstrapKey?.file))
         var services = app.services.map { ServiceGroupConfiguration.ServiceConfiguration(service: $0) }
         services += extraServices.map { .init(service: $0) }
         services.append(.init(service: console, successTerminationBehavior: .gracefullyShutdownGroup, failureTerminationBehavior: .gracefullyShutdownGroup))
@@ -35,7 +42,7 @@ enum ConsoleSession {
         let outcome: Result<Void, any Error>
         do { try await group.run(); outcome = .success(()) } catch { outcome = .failure(error) }
         try? await app.shutdown()
-        if let bootstrapMessage { print(bootstrapMessage) }
+        if let file = bootstrapKey?.file { print("The first admin API key is kept in \(file) (mode 0600).") }
         try outcome.get()
     }
 }

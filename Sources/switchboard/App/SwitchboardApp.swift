@@ -41,7 +41,8 @@ struct SwitchboardApp: Sendable {
             writeRateLimitPerSecond: settings.api.writesPerSecond, writeRateLimitBurst: settings.api.writeBurst,
             authFailureRateLimitPerSecond: settings.api.authFailuresPerSecond, authFailureBurst: settings.api.authFailureBurst,
             idleTimeout: .milliseconds(Int64(settings.api.idleTimeout * 1000)),
-            requestTimeout: .milliseconds(Int64(settings.api.requestTimeout * 1000)), maxHeaderBytes: settings.api.maxHeaderBytes)
+            requestTimeout: .milliseconds(Int64(settings.api.requestTimeout * 1000)), maxHeaderBytes: settings.api.maxHeaderBytes,
+            version: SwitchboardVersion.current, startedAt: Date(), dispatching: role == .dispatcher)
         try DataDirectory.prepare(settings.dataDirectory, logger: logger)
         var lock: DispatchLock?
         if role == .dispatcher, settings.postgres == nil {
@@ -74,7 +75,7 @@ struct SwitchboardApp: Sendable {
         }
         var dispatcherConfiguration = settings.dispatcher
         if postgres != nil, role == .dispatcher { dispatcherConfiguration.nodeID = ClusterNode.makeID() }
-        let switchboard = Switchboard(store: store, configuration: dispatcherConfiguration, logger: logger)
+        let switchboard = Switchboard(store: store, configuration: dispatcherConfiguration, logger: logger, logRing: AppLogging.ring)
         options.cluster = postgres
         let transport = HTTPDeliveryTransport(
             configuration: TransportConfiguration(connectTimeout: settings.dispatcher.connectTimeout),
@@ -106,19 +107,40 @@ struct SwitchboardApp: Sendable {
             publicBaseURL: options.resolvedPublicBaseURL, lock: lock, postgres: postgres)
     }
 
-    /// Creates the first admin key when the store has none and says how to use it.
-    func announceBootstrapKey(to output: (String) -> Void) async throws {
-        guard let secret = try await switchboard.bootstrapAdminKeyIfNeeded() else { return }
-        output("""
+    /// The admin key created on this start, and where it was written.
+    struct BootstrapKey {
+        var secret: Secret
+        /// `<data-dir>/admin.key` (mode 0600), or `nil` when it could not be written.
+        var file: String?
+    }
+
+    /// Creates the first admin key when the store has none and writes it to
+    /// `<data-dir>/admin.key`; `nil` when an admin key already exists.
+    func bootstrapKey(logger: Logger) async throws -> BootstrapKey? {
+        guard let secret = try await switchboard.bootstrapAdminKeyIfNeeded() else { return nil }
+        let file = AdminKeyFile(dataDirectory: settings.dataDirectory)
+        do {
+            try file.store(secret)
+            return BootstrapKey(secret: secret, file: file.path)
+        } catch {
+            logger.warning("could not keep the first admin key in a file", metadata: ["error": "\(error)"])
+            return BootstrapKey(secret: secret, file: nil)
+        }
+    }
+
+    /// How to use a first admin key, for a terminal that is not the console's.
+    func bootstrapMessage(_ key: BootstrapKey) -> String {
+        let kept = key.file.map { "It is also kept, readable by you only, in \($0).\n" } ?? ""
+        return """
             Created the first admin API key. It is shown only this once; store it now:
 
-                \(secret.reveal())
+                \(key.secret.reveal())
 
-            Use it as a bearer token, for example:
-                curl -H "Authorization: Bearer \(secret.reveal())" http://\(settings.listenAddress)/v1/endpoints
+            \(kept)Use it as a bearer token, for example:
+                curl -H "Authorization: Bearer \(key.secret.reveal())" http://\(settings.listenAddress)/v1/endpoints
             More keys: switchboard keys create --name NAME --scopes read,write
 
-            """)
+            """
     }
 
     func shutdown() async throws {

@@ -26,7 +26,7 @@ struct BenchCommand: AsyncParsableCommand {
     @Option(help: "Seconds the steady scenario lasts (default 10; 3 with --quick).") var duration: Double?
     @Option(help: "Run the slow scenario with this many hanging endpoints of another tenant (default 64; 16 with --quick).")
     var slowEndpoints: Int?
-    @Option(help: "Run the stored scenario until the store holds this many events (default 1,000,000).") var stored: Int?
+    @Option(help: "Run the stored scenario until the store holds this many events (default 1,000,000); with --scenario console, the events the console scenario stores.") var stored: Int?
     @Option(help: "Run this scenario (repeatable): \(BenchScenario.names).") var scenario: [String] = []
     @Flag(help: "A smoke run: smaller scenarios, without stored.") var quick = false
     @Option(help: "SQLite durability: full or normal.") var synchronous: String = "full"
@@ -77,7 +77,7 @@ struct BenchCommand: AsyncParsableCommand {
         if let endpoints { selected.insert(endpoints == 0 ? .publish : .deliver(endpoints: endpoints)) }
         if rate != nil { selected.insert(.steady) }
         if slowEndpoints != nil { selected.insert(.slow) }
-        if stored != nil { selected.insert(.stored) }
+        if stored != nil && !selected.contains(.console) { selected.insert(.stored) }
         return selected.isEmpty ? BenchScenario.suite(quick: quick) : selected.sorted()
     }
 

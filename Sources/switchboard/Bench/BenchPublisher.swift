@@ -18,7 +18,7 @@ struct BenchPublisher: Sendable {
     }
 
     static let stripeSecret = "whsec_bench_stripe_secret"
-    private static let payload = Data(#"{"order_id":"ord_1","total":149.5,"currency":"EUR"}"#.utf8)
+    static let payload = Data(#"{"order_id":"ord_1","total":149.5,"currency":"EUR"}"#.utf8)
 
     let switchboard: Switchboard
     /// The inbound source per tenant when events go through a Stripe source; empty for the publish API.

@@ -10,6 +10,9 @@ enum BenchScenario: Hashable, Sendable, Comparable {
     case slow
     /// Publish-only until the store holds many events: peak memory and file size.
     case stored
+    /// The console over a store of many events and waiting deliveries: first frame and
+    /// key-to-frame times.
+    case console
 
     /// The suite, in the order it runs; `stored` is last because it is long and its memory peak is process-wide.
     static func suite(quick: Bool) -> [BenchScenario] {
@@ -17,7 +20,7 @@ enum BenchScenario: Hashable, Sendable, Comparable {
     }
 
     /// The names `--scenario` takes.
-    static let names = "publish, deliver-N (e.g. deliver-1, deliver-8), steady, slow, stored"
+    static let names = "publish, deliver-N (e.g. deliver-1, deliver-8), steady, slow, stored, console"
 
     init?(name: String) {
         switch name.lowercased() {
@@ -25,6 +28,7 @@ enum BenchScenario: Hashable, Sendable, Comparable {
         case "steady": self = .steady
         case "slow": self = .slow
         case "stored": self = .stored
+        case "console": self = .console
         case let other where other.hasPrefix("deliver-"):
             guard let count = Int(other.dropFirst("deliver-".count)), count > 0 else { return nil }
             self = .deliver(endpoints: count)
@@ -39,6 +43,7 @@ enum BenchScenario: Hashable, Sendable, Comparable {
         case .steady: "steady"
         case .slow: "slow"
         case .stored: "stored"
+        case .console: "console"
         }
     }
 
@@ -49,6 +54,7 @@ enum BenchScenario: Hashable, Sendable, Comparable {
         case .steady: (2, 0)
         case .slow: (3, 0)
         case .stored: (4, 0)
+        case .console: (5, 0)
         }
     }
 

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import SwitchboardConsole
 import SwitchboardCore
 
 /// Runs each ``BenchScenario`` on its own ``BenchRig`` and reports its figures, CPU time and memory peak.
@@ -32,6 +33,7 @@ struct BenchScenarioRunner: Sendable {
             guard let baseline else { return [baselineReport] }
             return [baselineReport, try await measured("slow") { try await slow(against: baseline) }]
         case .stored: return [try await measured("stored") { try await stored() }]
+        case .console: return [try await measured("console") { try await console() }]
         }
     }
 
@@ -201,6 +203,45 @@ struct BenchScenarioRunner: Sendable {
                 line: "\(BenchFormat.grouped(events)) events stored, no endpoints: \(BenchFormat.rate(rate, "publishes")) in \(BenchFormat.seconds(run.elapsed.benchSeconds)); "
                     + "store files \(BenchFormat.mebibytes(rig.storeFileBytes())); RSS now \(BenchFormat.mebibytes(ProcessUsage.residentBytes()))")
             report.events = events
+            return report
+        }
+    }
+
+    /// A store like a busy production one (history, a few hundred retrying deliveries, 100,000
+    /// waiting for a paused endpoint), then the console's steps timed over it.
+    private func console() async throws -> ScenarioReport {
+        let total = settings.storedEvents
+        let waiting = min(100_000, total / 10)
+        let retrying = min(500, total / 100)
+        return try await rig { rig in
+            let switchboard = rig.switchboard
+            let publisher = try await BenchPublisher.make(switchboard, tenants: [.defaultTenant], stripeSource: false)
+            let seeding = ContinuousClock.now
+            _ = try await publisher.publishMany(count: total - waiting - retrying, publishers: settings.publishers, tenant: .defaultTenant, recording: false)
+            _ = try await switchboard.createEndpoint(
+                EndpointDraft(name: "failing", url: "http://127.0.0.1:\(rig.receiver.port)/gone", eventTypes: ["invoice.*"]), tenant: .defaultTenant)
+            for _ in 0..<retrying {
+                _ = try await switchboard.publish(PublishRequest(tenantID: .defaultTenant, eventType: "invoice.failed", payload: BenchPublisher.payload))
+            }
+            let paused = try await switchboard.createEndpoint(
+                EndpointDraft(name: "paused", url: "http://127.0.0.1:\(rig.receiver.port)/hooks/paused", eventTypes: ["order.*"]), tenant: .defaultTenant)
+            _ = try await switchboard.disableEndpoint(id: paused.id, tenant: .defaultTenant)
+            _ = try await publisher.publishMany(count: waiting, publishers: settings.publishers, tenant: .defaultTenant, recording: false)
+            let seeded = (ContinuousClock.now - seeding).benchSeconds
+            let target = try await switchboard.events(EventQuery(tenant: nil, limit: 1, offset: min(50_000, total - 1))).items.first?.id
+            let timings = await ConsoleProbe.measure(switchboard: switchboard, idToFind: target)
+            var report = ScenarioReport(
+                name: "console",
+                line: "\(BenchFormat.grouped(total)) events (\(BenchFormat.grouped(waiting)) waiting, \(retrying) retrying) seeded in \(BenchFormat.seconds(seeded)); "
+                    + timings.map { "\($0.step) \(String(format: "%.1f", $0.milliseconds)) ms (\($0.outcome))" }.joined(separator: ", "))
+            for timing in timings {
+                let isQuery = timing.step.hasPrefix("filter") || timing.step.hasPrefix("id") || timing.step.hasPrefix("clear")
+                let isMovement = timing.step.hasPrefix("j") || timing.step.hasPrefix("G") || timing.step.hasPrefix("g")
+                report.measures.append(
+                    .init(measure: "console \(timing.step), \(BenchFormat.grouped(total)) events", figure: String(format: "%.1f ms", timing.milliseconds),
+                          target: isQuery ? "≤ 300 ms" : isMovement ? "≤ 50 ms" : "-"))
+            }
+            report.events = total
             return report
         }
     }

@@ -18,12 +18,12 @@ struct ServeCommand: AsyncParsableCommand {
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardError(label: label)
             handler.logLevel = settings.logLevel
-            return handler
+            return RingLogHandler(label: label, ring: AppLogging.ring, forwardingTo: handler)
         }
         let logger = Logger(label: "switchboard")
         let app = try await SwitchboardApp.build(settings: settings, logger: logger)
-        try await app.announceBootstrapKey { message in
-            FileHandle.standardOutput.write(Data((message + "\n").utf8))
+        if let key = try await app.bootstrapKey(logger: logger) {
+            FileHandle.standardOutput.write(Data((app.bootstrapMessage(key) + "\n").utf8))
         }
         logger.notice("switchboard listening", metadata: ["address": "\(settings.listenAddress)", "store": "\(settings.storeDescription)"])
         let group = ServiceGroup(

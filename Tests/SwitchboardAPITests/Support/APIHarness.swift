@@ -44,7 +44,7 @@ struct APIHarness: Sendable {
     static func with<T: Sendable>(
         options: APIOptions = APIOptions(), configuration: DispatcherConfiguration = DispatcherConfiguration(),
         logger: Logger = quietLogger, wrapStore: @Sendable (SQLiteStore) -> any Store = { $0 },
-        sourceRejections: SourceRejectionLedger? = nil,
+        sourceRejections: SourceRejectionLedger? = nil, logRing: LogRing? = nil,
         _ body: @Sendable (APIHarness) async throws -> T
     ) async throws -> T {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("switchboard-api-\(UUID().uuidString)")
@@ -52,7 +52,8 @@ struct APIHarness: Sendable {
         let path = directory.appendingPathComponent("api.sqlite").path
         let store = try SQLiteStore(path: path, synchronous: .normal, logger: logger)
         let switchboard = Switchboard(
-            store: wrapStore(store), configuration: configuration, logger: logger, sourceRejections: sourceRejections)
+            store: wrapStore(store), configuration: configuration, logger: logger, sourceRejections: sourceRejections,
+            logRing: logRing)
         let keys = Keys(
             admin: try await switchboard.createAPIKey(name: "admin", tenant: .defaultTenant, scopes: [.admin]).secret.reveal(),
             writer: try await switchboard.createAPIKey(name: "writer", tenant: .defaultTenant, scopes: [.write]).secret.reveal(),

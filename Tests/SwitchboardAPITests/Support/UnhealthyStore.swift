@@ -51,6 +51,14 @@ struct UnhealthyStore: Store {
     }
     func attempts(eventID: String, tenant: TenantID) async throws -> [Attempt] { try await base.attempts(eventID: eventID, tenant: tenant) }
     func retryQueue(tenant: TenantID?, limit: Int) async throws -> [Delivery] { try await base.retryQueue(tenant: tenant, limit: limit) }
+    func failedDeliveries(tenant: TenantID?, limit: Int) async throws -> [FailedDelivery] {
+        try await base.failedDeliveries(tenant: tenant, limit: limit)
+    }
+    func queueSummary(tenant: TenantID?) async throws -> [QueueGroup] { try await base.queueSummary(tenant: tenant) }
+    func queuedDeliveries(endpointID: String, tenant: TenantID?, limit: Int) async throws -> [Delivery] {
+        try await base.queuedDeliveries(endpointID: endpointID, tenant: tenant, limit: limit)
+    }
+    func locate(id: String, tenant: TenantID?) async throws -> LocatedID? { try await base.locate(id: id, tenant: tenant) }
     func claimDueDeliveries(_ request: ClaimRequest) async throws -> [DeliveryJob] { try await base.claimDueDeliveries(request) }
     func nextDueDate() async throws -> Date? { try await base.nextDueDate() }
     func requeueInFlight(now: Date) async throws -> Int { try await base.requeueInFlight(now: now) }
@@ -67,6 +75,9 @@ struct UnhealthyStore: Store {
     }
     func requeueFailedDeliveries(endpointID: String, tenant: TenantID, since: Date, until: Date, at date: Date) async throws -> [Delivery] {
         try await base.requeueFailedDeliveries(endpointID: endpointID, tenant: tenant, since: since, until: until, at: date)
+    }
+    func requeueFailedDeliveries(eventID: String, tenant: TenantID, at date: Date) async throws -> [Delivery] {
+        try await base.requeueFailedDeliveries(eventID: eventID, tenant: tenant, at: date)
     }
     func setEventStatus(id: String, tenant: TenantID, status: Event.Status) async throws {
         try await base.setEventStatus(id: id, tenant: tenant, status: status)

@@ -1,0 +1,60 @@
+import Foundation
+import SwitchboardCore
+
+/// An event as the API lists it (`GET /v1/events`, `event.published`), without its payload.
+struct EventWire: Decodable {
+    var id: String
+    var eventType: String
+    var status: String
+    var origin: String
+    var replayOf: String?
+    var sourceId: String?
+    var idempotencyKey: String?
+    var createdAt: Date
+
+    func event(tenantID: TenantID, payload: Data = Data(), correlationID: String? = nil) -> Event {
+        Event(
+            id: id, tenantID: tenantID, eventType: eventType, payload: payload, origin: Event.Origin(rawValue: origin) ?? .api,
+            status: Event.Status(rawValue: status) ?? .queued, idempotencyKey: idempotencyKey, replayOf: replayOf,
+            sourceID: sourceId, correlationID: correlationID, createdAt: createdAt)
+    }
+}
+
+/// `GET /v1/events/{id}`: the event, its payload and its deliveries with their attempts.
+struct EventDetailWire: Decodable {
+    var id: String
+    var eventType: String
+    var status: String
+    var origin: String
+    var replayOf: String?
+    var sourceId: String?
+    var idempotencyKey: String?
+    var createdAt: Date
+    var correlationId: String?
+    var payload: JSONValue?
+    var deliveries: [DeliveryWire]
+
+    func detail(tenantID: TenantID) -> EventDetail {
+        let summary = EventWire(
+            id: id, eventType: eventType, status: status, origin: origin, replayOf: replayOf, sourceId: sourceId,
+            idempotencyKey: idempotencyKey, createdAt: createdAt)
+        let event = summary.event(tenantID: tenantID, payload: payload?.canonicalData() ?? Data(), correlationID: correlationId)
+        return EventDetail(
+            event: event, deliveries: deliveries.map { $0.delivery(tenantID: tenantID) },
+            attempts: deliveries.flatMap { ($0.attempts ?? []).map { $0.attempt(tenantID: tenantID) } })
+    }
+}
+
+/// `GET /v1/events`.
+struct EventPageWire: Decodable {
+    var events: [EventWire]
+    var total: Int
+}
+
+/// The answer to a replay.
+struct ReplayWire: Decodable {
+    var id: String
+    var status: String
+    var replayOf: String
+    var deliveryIds: [String]
+}

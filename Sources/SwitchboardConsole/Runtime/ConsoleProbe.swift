@@ -1,0 +1,74 @@
+import Foundation
+import Logging
+import SwitchboardCore
+
+/// Measures the console's reaction times without a terminal, for `switchboard bench
+/// --scenario console`: the real reducer, effect executor, screen builder and renderer over a
+/// real dispatcher's store, with every load a step starts awaited before its frame counts as
+/// drawn. Loads run one after another here (the runtime runs them side by side), so the
+/// figures are upper bounds of what an operator sees, minus the terminal's own drawing.
+public enum ConsoleProbe {
+    /// One measured step.
+    public struct Timing: Sendable, Hashable {
+        public var step: String
+        public var milliseconds: Double
+        /// What the screen showed after it (the events pane's title).
+        public var outcome: String
+    }
+
+    /// Runs the steps: first frame, `j`, `G` (the oldest event), a store-side filter
+    /// (`/status:failed`), and an id jump (pasting `idToFind` into `/`).
+    public static func measure(switchboard: Switchboard, columns: Int = 160, rows: Int = 48, idToFind: String?) async -> [Timing] {
+        let operations = SwitchboardOperations(switchboard: switchboard)
+        let executor = EffectExecutor(operations: operations, logger: Logger(label: "switchboard.console.probe"))
+        var timings: [Timing] = []
+        let clock = ContinuousClock()
+        let started = clock.now
+        var state = ConsoleState(readOnly: false, size: TerminalSize(columns: columns, rows: rows), now: operations.now())
+        var effects = Reducer.reduce(&state, .tick(operations.now()))
+        await settle(&state, effects, executor)
+        _ = FrameRenderer.render(ScreenBuilder.build(state))
+        timings.append(Timing(step: "first frame", milliseconds: milliseconds(clock.now - started), outcome: title(state)))
+
+        func step(_ name: String, _ inputs: [Input]) async {
+            let start = clock.now
+            effects = []
+            for input in inputs { effects += Reducer.reduce(&state, input) }
+            await settle(&state, effects, executor)
+            _ = FrameRenderer.render(ScreenBuilder.build(state))
+            timings.append(Timing(step: name, milliseconds: milliseconds(clock.now - start), outcome: title(state)))
+        }
+        _ = Reducer.reduce(&state, .key(.character("2")))
+        await step("j (next event)", [.key(.character("j"))])
+        await step("G (oldest event)", [.key(.character("G"))])
+        await step("g (newest event)", [.key(.character("g"))])
+        await step("filter /status:failed", [.key(.character("/"))] + "status:failed".map { .key(.character($0)) } + [.key(.enter)])
+        await step("clear filter", [.key(.character("/"))] + Array(repeating: Input.key(.backspace), count: 13) + [.key(.enter)])
+        if let idToFind {
+            await step("id jump (pasted)", [.key(.character("/")), .paste(idToFind), .key(.enter)])
+        }
+        return timings
+    }
+
+    /// Runs `effects`' loads and everything their results ask for in turn (at most 64 rounds).
+    private static func settle(_ state: inout ConsoleState, _ effects: [Effect], _ executor: EffectExecutor) async {
+        var pending = effects
+        var rounds = 0
+        while !pending.isEmpty, rounds < 64 {
+            rounds += 1
+            let effect = pending.removeFirst()
+            guard case .load(let request) = effect else { continue }
+            let input = await executor.load(request)
+            pending += Reducer.reduce(&state, input)
+        }
+    }
+
+    private static func milliseconds(_ duration: Duration) -> Double {
+        Double(duration.components.seconds) * 1000 + Double(duration.components.attoseconds) / 1e15
+    }
+
+    private static func title(_ state: ConsoleState) -> String {
+        let loaded = state.events.rows.count
+        return "\(loaded) rows loaded of \(state.events.total)" + (state.flash.map { "; \($0.message)" } ?? "")
+    }
+}
