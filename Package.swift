@@ -26,6 +26,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
         .package(url: "https://github.com/apple/swift-nio-extras.git", from: "1.35.2"),
         .package(url: "https://github.com/apple/swift-collections.git", from: "1.6.0"),
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
     ],
     targets: [
@@ -68,6 +69,18 @@ let package = Package(
             ]
         ),
         .target(
+            name: "SwitchboardPostgres",
+            dependencies: [
+                "SwitchboardCore",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        .target(
             name: "SwitchboardAPI",
             dependencies: [
                 "SwitchboardCore",
@@ -101,6 +114,7 @@ let package = Package(
             dependencies: [
                 "SwitchboardCore",
                 "SwitchboardSQLite",
+                "SwitchboardPostgres",
                 "SwitchboardAPI",
                 "SwitchboardConsole",
                 "SwitchboardClient",
@@ -138,6 +152,15 @@ let package = Package(
         .testTarget(
             name: "SwitchboardSQLiteTests",
             dependencies: ["SwitchboardSQLite", "SwitchboardCore"]
+        ),
+        .testTarget(
+            name: "SwitchboardStoreTests",
+            dependencies: [
+                "SwitchboardCore", "SwitchboardSQLite", "SwitchboardPostgres",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
         ),
         .testTarget(
             name: "SwitchboardConsoleTests",

@@ -55,6 +55,8 @@ public struct APIOptions: Sendable {
     public var startedAt: Date
     /// Whether this process runs a dispatcher (claims and sends deliveries), for `GET /v1/server`.
     public var dispatching: Bool
+    /// The cluster's node list for `GET /v1/nodes`; `nil` on a single-node store.
+    public var cluster: (any ClusterDirectory)?
 
     /// Options with the documented defaults; sizes below 1 (buffer) or 0 (drops) are raised to them.
     public init(
@@ -128,6 +130,7 @@ public func buildRouter(switchboard: Switchboard, options: APIOptions) -> Router
     SourceRoutes(switchboard: switchboard, baseURL: options.resolvedPublicBaseURL).register(on: v1)
     TriageRoutes(switchboard: switchboard).register(on: v1)
     ServerRoutes(switchboard: switchboard, options: options).register(on: v1)
+    NodeRoutes(cluster: options.cluster).register(on: v1)
 
     routeTable.load(router.routes.map { (method: $0.method, path: $0.path) })
     return router

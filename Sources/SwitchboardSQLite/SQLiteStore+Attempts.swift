@@ -112,14 +112,14 @@ extension SQLiteStore {
         try db.cachedStatement(
             sql: """
                 INSERT INTO attempts (id, tenant_id, delivery_id, event_id, endpoint_id, number, url, request_headers,
-                status_code, error_class, error_message, response_body, duration_ms, created_at, next_retry_at, superseded)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING
+                status_code, error_class, error_message, response_body, duration_ms, created_at, next_retry_at, superseded, node)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING
                 """
         ).execute(arguments: [
             attempt.id, attempt.tenantID, attempt.deliveryID, attempt.eventID, attempt.endpointID, attempt.number,
             attempt.url, Rows.json(attempt.requestHeaders), attempt.statusCode, attempt.errorClass, attempt.errorMessage,
             attempt.responseBody, attempt.durationMilliseconds, attempt.createdAt.unixSeconds, attempt.nextRetryAt?.unixSeconds,
-            attempt.superseded,
+            attempt.superseded, attempt.node,
         ])
     }
 

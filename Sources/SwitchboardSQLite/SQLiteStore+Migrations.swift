@@ -18,6 +18,9 @@ extension SQLiteStore {
         migrator.registerMigration("v4-search-indexes") { db in
             try db.execute(sql: v4SearchIndexes)
         }
+        migrator.registerMigration("v5-attempt-node") { db in
+            try db.execute(sql: "ALTER TABLE attempts ADD COLUMN node TEXT")
+        }
         return migrator
     }
 

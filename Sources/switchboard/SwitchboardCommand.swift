@@ -15,7 +15,7 @@ struct SwitchboardCommand: AsyncParsableCommand {
             config/switchboard.yaml (or --config); every key is documented in that file.
             """,
         version: SwitchboardVersion.current,
-        subcommands: [ConsoleCommand.self, ServeCommand.self, DemoCommand.self, ReceiveCommand.self, KeysCommand.self, SecretsCommand.self, ExportCommand.self, ImportCommand.self, BenchCommand.self],
+        subcommands: [ConsoleCommand.self, ServeCommand.self, DemoCommand.self, ReceiveCommand.self, KeysCommand.self, SecretsCommand.self, ExportCommand.self, ImportCommand.self, BenchCommand.self, MigrateCommand.self],
         defaultSubcommand: ConsoleCommand.self
     )
 }

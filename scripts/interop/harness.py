@@ -68,13 +68,18 @@ class Switchboard:
     """A `switchboard serve` process with its own data directory."""
 
     def __init__(self, binary, data_dir=None, env=None):
+        self.prepare(binary, env, data_dir)
+        self.key = self.run_cli("keys", "create", "--name", "interop", "--scopes", "admin", "--quiet").strip()
+
+    def prepare(self, binary, env=None, data_dir=None):
+        """Everything but the key: for checks that must start a node before anything touches its store."""
         self.binary = binary
         self.owns_dir = data_dir is None
         self.data_dir = data_dir or tempfile.mkdtemp(prefix="switchboard-interop-")
         self.port = free_port()
         self.env = dict(os.environ, **(env or {}))
         self.process = None
-        self.key = self.run_cli("keys", "create", "--name", "interop", "--scopes", "admin", "--quiet").strip()
+        self.key = None
 
     def run_cli(self, *args):
         return subprocess.run([self.binary, *args, "--data-dir", self.data_dir], check=True,

@@ -59,6 +59,8 @@ enum ChangeDTO {
         var createdAt: Date
         var nextRetryAt: Date?
         var deliveryState: String
+        /// The cluster node that made the attempt; absent on a single node.
+        var node: String?
 
         init(_ attempt: Attempt, deliveryState: Delivery.State) {
             id = attempt.id
@@ -72,10 +74,11 @@ enum ChangeDTO {
             createdAt = attempt.createdAt
             nextRetryAt = attempt.nextRetryAt
             self.deliveryState = deliveryState.rawValue
+            node = attempt.node
         }
 
         enum CodingKeys: String, CodingKey {
-            case id, deliveryId, eventId, endpointId, number, statusCode, error, durationMs, createdAt, nextRetryAt, deliveryState
+            case id, deliveryId, eventId, endpointId, number, statusCode, error, durationMs, createdAt, nextRetryAt, deliveryState, node
         }
 
         func encode(to encoder: any Encoder) throws {
@@ -91,6 +94,7 @@ enum ChangeDTO {
             try container.encode(createdAt, forKey: .createdAt)
             try container.encode(nextRetryAt, forKey: .nextRetryAt)
             try container.encode(deliveryState, forKey: .deliveryState)
+            try container.encodeIfPresent(node, forKey: .node)
         }
     }
 

@@ -69,6 +69,8 @@ struct AttemptDTO: Encodable {
     var nextRetryAt: Date?
     var requestHeaders: [String: String]
     var superseded: Bool
+    /// The cluster node that made the attempt; absent on a single node.
+    var node: String?
 
     init(_ attempt: Attempt) {
         id = attempt.id
@@ -86,11 +88,12 @@ struct AttemptDTO: Encodable {
         nextRetryAt = attempt.nextRetryAt
         requestHeaders = attempt.requestHeaders
         superseded = attempt.superseded
+        node = attempt.node
     }
 
     enum CodingKeys: String, CodingKey {
         case id, deliveryId, eventId, endpointId, number, url, statusCode, error, errorMessage, responseBody, durationMs
-        case createdAt, nextRetryAt, requestHeaders, superseded
+        case createdAt, nextRetryAt, requestHeaders, superseded, node
     }
 
     func encode(to encoder: any Encoder) throws {
@@ -110,5 +113,6 @@ struct AttemptDTO: Encodable {
         try container.encode(nextRetryAt, forKey: .nextRetryAt)
         try container.encode(requestHeaders, forKey: .requestHeaders)
         try container.encode(superseded, forKey: .superseded)
+        try container.encodeIfPresent(node, forKey: .node)
     }
 }

@@ -1319,6 +1319,43 @@ paths:
         '403': { $ref: '#/components/responses/Forbidden' }
         '503': { $ref: '#/components/responses/Unavailable' }
 
+  /v1/nodes:
+    get:
+      tags: [system]
+      operationId: listNodes
+      summary: The nodes of a cluster sharing a PostgreSQL store (admin)
+      description: |
+        Every node seen within the last minute, with its heartbeat (every 2 s), in-flight
+        deliveries and whether it leads (runs retention). `cluster` is false and `nodes`
+        empty on a single-node SQLite store.
+      responses:
+        '429': { $ref: '#/components/responses/TooManyRequests' }
+        '200':
+          description: The nodes, oldest started first.
+          content:
+            application/json:
+              schema:
+                type: object
+                required: [cluster, nodes]
+                properties:
+                  cluster: { type: boolean }
+                  nodes:
+                    type: array
+                    items:
+                      type: object
+                      required: [id, host, version, started_at, last_seen_at, in_flight, leader]
+                      properties:
+                        id: { type: string }
+                        host: { type: string }
+                        version: { type: string }
+                        started_at: { type: string, format: date-time }
+                        last_seen_at: { type: string, format: date-time }
+                        in_flight: { type: integer, minimum: 0 }
+                        leader: { type: boolean }
+        '401': { $ref: '#/components/responses/Unauthorized' }
+        '403': { $ref: '#/components/responses/Forbidden' }
+        '503': { $ref: '#/components/responses/Unavailable' }
+
   /v1/stream:
     get:
       tags: [system]
@@ -1849,6 +1886,11 @@ components:
           description: >-
             The send outlived its lease and another claim took the delivery over; the attempt is kept for
             inspection but changed nothing (the newer attempt's outcome stands).
+        node:
+          type: string
+          description: >-
+            The cluster node that made the attempt (see `GET /v1/nodes`); absent on a single-node
+            SQLite store.
 
     SourceProvider:
       type: string

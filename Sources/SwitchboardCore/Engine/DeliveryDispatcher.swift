@@ -197,7 +197,8 @@ public final class DeliveryDispatcher: Service, Sendable {
             requestHeaders: message.recordedHeaders, statusCode: response.statusCode, errorClass: Self.errorClass(of: response),
             errorMessage: Self.errorMessage(of: response),
             responseBody: response.responseBody.map { String(decoding: $0, as: UTF8.self) },
-            durationMilliseconds: Int((response.duration * 1000).rounded()), createdAt: finishedAt, nextRetryAt: nextAttemptAt)
+            durationMilliseconds: Int((response.duration * 1000).rounded()), createdAt: finishedAt, nextRetryAt: nextAttemptAt,
+            node: configuration.nodeID)
         DeliveryMetrics.recordAttempt(outcome)
         DeliveryMetrics.deliveryDuration.recordNanoseconds(Int64(response.duration * 1e9))
         switchboard.health.attemptFinished(endpointID: endpoint.id, attempt: attempt)

@@ -34,6 +34,9 @@ public struct DispatcherConfiguration: Sendable, Hashable {
     /// `delivery.allowed_networks` open more. Checked when an endpoint is created or changed,
     /// before each attempt, and on every resolved address in the transport.
     public var destinations: DestinationPolicy
+    /// The id of this node in a cluster sharing one store, recorded with each attempt; `nil`
+    /// on a single node.
+    public var nodeID: String?
 
     public init(
         retryPolicy: RetryPolicy = RetryPolicy(), connectTimeout: TimeInterval = 5, requestTimeout: TimeInterval = 30,

@@ -31,12 +31,15 @@ public struct Attempt: Sendable, Hashable, Identifiable {
     /// The send outlived its lease and another claim took the delivery over: the attempt is
     /// kept for inspection but changed nothing (the newer holder's outcome stands).
     public var superseded: Bool
+    /// The cluster node that made the attempt (its id), `nil` on a single-node store.
+    public var node: String?
 
     public init(
         id: String, tenantID: TenantID, deliveryID: String, eventID: String, endpointID: String,
         number: Int, url: String, requestHeaders: [String: String], statusCode: Int? = nil,
         errorClass: String? = nil, errorMessage: String? = nil, responseBody: String? = nil,
-        durationMilliseconds: Int, createdAt: Date, nextRetryAt: Date? = nil, superseded: Bool = false
+        durationMilliseconds: Int, createdAt: Date, nextRetryAt: Date? = nil, superseded: Bool = false,
+        node: String? = nil
     ) {
         self.id = id
         self.tenantID = tenantID
@@ -54,6 +57,7 @@ public struct Attempt: Sendable, Hashable, Identifiable {
         self.createdAt = createdAt
         self.nextRetryAt = nextRetryAt
         self.superseded = superseded
+        self.node = node
     }
 
     /// Whether the receiver answered 2xx.

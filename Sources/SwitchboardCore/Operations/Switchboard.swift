@@ -15,6 +15,9 @@ public final class Switchboard: Sendable {
     public let health: EndpointHealthBoard
     let logger: Logger
     let wakeSignal: WakeSignal
+
+    /// Wakes the dispatcher to claim now: another node of a cluster made deliveries due.
+    public func wakeDispatcher() { wakeSignal.wake() }
     /// Refused inbound requests counted in memory and written in batches, limited per source.
     public let sourceRejections: SourceRejectionLedger
     /// This process's recent log lines, when its logging system feeds a ``RingLogHandler``.

@@ -94,7 +94,7 @@ enum Rows {
             requestHeaders: decode([String: String].self, row["request_headers"], default: [:]),
             statusCode: row["status_code"], errorClass: row["error_class"], errorMessage: row["error_message"],
             responseBody: row["response_body"], durationMilliseconds: row["duration_ms"], createdAt: row.date("created_at"),
-            nextRetryAt: row.optionalDate("next_retry_at"), superseded: row["superseded"])
+            nextRetryAt: row.optionalDate("next_retry_at"), superseded: row["superseded"], node: row["node"])
     }
 
     // MARK: Sources

@@ -2,6 +2,7 @@ import Configuration
 import Foundation
 import Logging
 import SwitchboardCore
+import SwitchboardPostgres
 import SystemPackage
 
 /// Everything the binary reads from its configuration, resolved once at start.
@@ -14,6 +15,8 @@ struct AppSettings: Sendable {
     var publicBaseURL: String?
     var dataDirectory: String
     var synchronousFull: Bool
+    /// `store.*` of a shared PostgreSQL store; `nil` for SQLite in the data directory.
+    var postgres: PostgresSettings?
     var logLevel: Logger.Level
     var dispatcher: DispatcherConfiguration
     var retention: RetentionConfiguration
@@ -47,7 +50,21 @@ struct AppSettings: Sendable {
         var maxStreamsPerKey = 4
     }
 
+    /// The `store.url`, `store.tls`, `store.pool_size` and `store.notify` keys, when `store.url`
+    /// names a PostgreSQL database.
+    struct PostgresSettings: Sendable {
+        /// The parsed URL with the TLS mode and pool size; its password is never shown.
+        var configuration: PostgresStoreConfiguration
+        /// `store.notify` (default true): LISTEN/NOTIFY wake-ups; false behind a transaction-pooling proxy.
+        var notify: Bool
+    }
+
     var databasePath: String { (dataDirectory as NSString).appendingPathComponent("switchboard.sqlite") }
+    /// The store as logs and the console name it: the SQLite file, or the redacted PostgreSQL URL.
+    var storeDescription: String {
+        if let postgres { return "postgres \(postgres.configuration.redactedURL)" }
+        return "sqlite \(databasePath)"
+    }
     /// The key file in use when the key does not come from `SWITCHBOARD_MASTER_KEY`.
     var resolvedMasterKeyFile: String { masterKeyFile ?? (dataDirectory as NSString).appendingPathComponent("master.key") }
     var listenAddress: String { "\(host):\(port)" }
@@ -61,6 +78,7 @@ struct AppSettings: Sendable {
         if let directory = options.dataDirectory { flags["data.dir"] = .init(.string(directory), isSecret: false) }
         if let level = options.logLevel { flags["log.level"] = .init(.string(level), isSecret: false) }
         if options.dev { flags["dev"] = .init(.string("true"), isSecret: false) }
+        if let url = options.storeURL { flags["store.url"] = .init(.string(url), isSecret: true) }
         let filePath = options.configFile ?? "config/switchboard.yaml"
         if options.configFile != nil, !FileManager.default.fileExists(atPath: filePath) {
             throw SettingsError("configuration file \(filePath) does not exist")
@@ -94,6 +112,24 @@ struct AppSettings: Sendable {
         let synchronous = config.string(forKey: "store.synchronous", default: "full")
         guard ["full", "normal"].contains(synchronous) else { throw SettingsError("store.synchronous must be full or normal") }
         synchronousFull = synchronous == "full"
+        if let url = config.string(forKey: "store.url", isSecret: true), !url.isEmpty {
+            let tlsName = config.string(forKey: "store.tls", default: "prefer")
+            guard let tls = PostgresStoreConfiguration.TLSMode(rawValue: tlsName) else {
+                throw SettingsError("store.tls must be disable, prefer or require")
+            }
+            let poolSize = config.int(forKey: "store.pool_size", default: 10)
+            let notify = config.string(forKey: "store.notify", default: "true").lowercased()
+            guard ["1", "true", "yes", "on", "0", "false", "no", "off"].contains(notify) else {
+                throw SettingsError("store.notify must be true or false")
+            }
+            do {
+                postgres = PostgresSettings(
+                    configuration: try PostgresStoreConfiguration(url: url, tls: tls, poolSize: poolSize),
+                    notify: ["1", "true", "yes", "on"].contains(notify))
+            } catch {
+                throw SettingsError("store.url: \(error)")
+            }
+        }
         let level = config.string(forKey: "log.level", default: "info")
         guard let parsedLevel = Logger.Level(rawValue: level) else {
             throw SettingsError("log.level must be one of trace, debug, info, notice, warning, error, critical")

@@ -32,7 +32,7 @@ enum ConsoleSession {
             switchboard: app.switchboard,
             options: ConsoleOptions(
                 readOnly: readOnly, devMode: app.settings.dev, listenAddress: dispatching ? app.settings.listenAddress : "not dispatching",
-                storeDescription: "sqlite \(app.settings.databasePath)", ingestBaseURL: app.publicBaseURL,
+                storeDescription: app.settings.storeDescription, ingestBaseURL: app.publicBaseURL,
                 logger: Logger(label: "switchboard.console"), serverVersion: SwitchboardVersion.current,
                 stopsDispatcherOnQuit: dispatching, firstStartAdminKey: bootstrapKey?.secret.reveal(), adminKeyFile: bootstrapKey?.file))
         var services = app.services.map { ServiceGroupConfiguration.ServiceConfiguration(service: $0) }

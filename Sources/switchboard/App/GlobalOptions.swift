@@ -16,6 +16,11 @@ struct GlobalOptions: ParsableArguments {
     @Option(name: .customLong("data-dir"), help: "Directory for the SQLite database and logs (data.dir; default ./.switchboard).")
     var dataDirectory: String?
 
+    @Option(
+        name: .customLong("store-url"),
+        help: "PostgreSQL store shared by several nodes, postgres://USER:PASSWORD@HOST:PORT/DB (store.url; SWITCHBOARD_STORE_URL; default SQLite in the data directory).")
+    var storeURL: String?
+
     @Option(name: .customLong("config"), help: "YAML configuration file (default config/switchboard.yaml when it exists).")
     var configFile: String?
 

@@ -3,6 +3,7 @@ import Logging
 import ServiceLifecycle
 import SwitchboardAPI
 import SwitchboardCore
+import SwitchboardPostgres
 import SwitchboardSQLite
 import SwitchboardTransport
 
@@ -27,11 +28,14 @@ struct SwitchboardApp: Sendable {
     let services: [any Service]
     /// Where the public ingest URLs of sources point.
     let publicBaseURL: String
-    /// Held while this process dispatches from the data directory.
+    /// Held while this process dispatches from the data directory (SQLite only: PostgreSQL
+    /// nodes share their database by design).
     let lock: DispatchLock?
+    /// The shared store, closed at shutdown; `nil` on SQLite.
+    let postgres: PostgresStore?
 
-    static func build(settings: AppSettings, role: Role = .dispatcher, logger: Logger) throws -> SwitchboardApp {
-        let options = APIOptions(
+    static func build(settings: AppSettings, role: Role = .dispatcher, logger: Logger) async throws -> SwitchboardApp {
+        var options = APIOptions(
             host: settings.host, port: settings.port, publicBaseURL: settings.publicBaseURL, telemetry: Telemetry.bootstrap(),
             maxStreamsPerKey: settings.api.maxStreamsPerKey,
             writeRateLimitPerSecond: settings.api.writesPerSecond, writeRateLimitBurst: settings.api.writeBurst,
@@ -41,7 +45,7 @@ struct SwitchboardApp: Sendable {
             version: SwitchboardVersion.current, startedAt: Date(), dispatching: role == .dispatcher)
         try DataDirectory.prepare(settings.dataDirectory, logger: logger)
         var lock: DispatchLock?
-        if role == .dispatcher {
+        if role == .dispatcher, settings.postgres == nil {
             do {
                 lock = try DispatchLock.acquire(
                     forDatabaseAt: settings.databasePath, holder: DispatchLock.Holder(apiURL: "http://\(settings.listenAddress)"))
@@ -50,14 +54,29 @@ struct SwitchboardApp: Sendable {
             }
         }
         let sealer = try MasterKeySetup.sealer(for: settings, logger: logger)
-        let store: SQLiteStore
-        do {
-            store = try SQLiteStore(
-                path: settings.databasePath, synchronous: settings.synchronousFull ? .full : .normal, sealer: sealer, logger: logger)
-        } catch {
-            throw SettingsError("cannot open the store at \(settings.databasePath): \(error)")
+        let store: any Store
+        var postgres: PostgresStore?
+        if let shared = settings.postgres {
+            do {
+                let opened = try await PostgresStore(
+                    configuration: shared.configuration, sealer: sealer, notify: shared.notify, logger: logger)
+                postgres = opened
+                store = opened
+            } catch {
+                throw SettingsError("cannot open the store at \(shared.configuration.redactedURL): \(error)")
+            }
+        } else {
+            do {
+                store = try SQLiteStore(
+                    path: settings.databasePath, synchronous: settings.synchronousFull ? .full : .normal, sealer: sealer, logger: logger)
+            } catch {
+                throw SettingsError("cannot open the store at \(settings.databasePath): \(error)")
+            }
         }
-        let switchboard = Switchboard(store: store, configuration: settings.dispatcher, logger: logger, logRing: AppLogging.ring)
+        var dispatcherConfiguration = settings.dispatcher
+        if postgres != nil, role == .dispatcher { dispatcherConfiguration.nodeID = ClusterNode.makeID() }
+        let switchboard = Switchboard(store: store, configuration: dispatcherConfiguration, logger: logger, logRing: AppLogging.ring)
+        options.cluster = postgres
         let transport = HTTPDeliveryTransport(
             configuration: TransportConfiguration(connectTimeout: settings.dispatcher.connectTimeout),
             addressGuard: settings.dispatcher.destinations.network)
@@ -67,15 +86,25 @@ struct SwitchboardApp: Sendable {
                 "dev mode: deliveries may go to loopback, private networks and plain http://; never run it like this in production")
         }
         if role == .dispatcher {
-            services = [
-                DeliveryDispatcher(switchboard: switchboard, transport: transport, logger: logger),
-                RetentionService(store: store, clock: switchboard.clock, configuration: settings.retention, logger: logger),
-                buildApplication(switchboard: switchboard, options: options, logger: logger),
-            ]
+            // Other nodes own the in-flight rows of a shared store: expired leases are claimable anyway.
+            let dispatcher = DeliveryDispatcher(
+                switchboard: switchboard, transport: transport, requeueInFlightOnStart: postgres == nil, logger: logger)
+            let retention = RetentionService(store: store, clock: switchboard.clock, configuration: settings.retention, logger: logger)
+            let api = buildApplication(switchboard: switchboard, options: options, logger: logger)
+            if let postgres, let shared = settings.postgres, let nodeID = dispatcherConfiguration.nodeID {
+                // Singleton jobs run on the cluster's leader only.
+                let node = ClusterNode(
+                    id: nodeID, store: postgres, version: SwitchboardVersion.current, notify: shared.notify,
+                    inFlight: { dispatcher.inFlightCount }, onWake: { switchboard.wakeDispatcher() },
+                    leaderJobs: { try? await retention.run() }, feed: switchboard.feed, logger: logger)
+                services = [dispatcher, node, api]
+            } else {
+                services = [dispatcher, retention, api]
+            }
         }
         return SwitchboardApp(
             settings: settings, switchboard: switchboard, transport: transport, services: services,
-            publicBaseURL: options.resolvedPublicBaseURL, lock: lock)
+            publicBaseURL: options.resolvedPublicBaseURL, lock: lock, postgres: postgres)
     }
 
     /// The admin key created on this start, and where it was written.
@@ -116,5 +145,6 @@ struct SwitchboardApp: Sendable {
 
     func shutdown() async throws {
         await transport.shutdown()
+        await postgres?.close()
     }
 }

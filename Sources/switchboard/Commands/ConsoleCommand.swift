@@ -50,7 +50,7 @@ struct ConsoleCommand: AsyncParsableCommand {
         }
         _ = try ConsoleSession.bootstrapFileLogging(settings: settings)
         let logger = Logger(label: "switchboard")
-        let app = try SwitchboardApp.build(settings: settings, role: readonly ? .observer : .dispatcher, logger: logger)
+        let app = try await SwitchboardApp.build(settings: settings, role: readonly ? .observer : .dispatcher, logger: logger)
         try await ConsoleSession.run(app: app, extraServices: [], readOnly: readonly, announceKey: !readonly, logger: logger)
     }
 }

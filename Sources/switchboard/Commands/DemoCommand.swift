@@ -41,7 +41,7 @@ struct DemoCommand: AsyncParsableCommand {
         ])
         _ = try ConsoleSession.bootstrapFileLogging(settings: settings)
         let logger = Logger(label: "switchboard")
-        let app = try SwitchboardApp.build(settings: settings, logger: logger)
+        let app = try await SwitchboardApp.build(settings: settings, logger: logger)
         let receiverPort = try FreePort.find()
         var stripeSource = try await app.switchboard.sources(tenant: .defaultTenant).first { $0.name == "stripe-demo" }
         if try await app.switchboard.endpoints(tenant: nil).isEmpty {

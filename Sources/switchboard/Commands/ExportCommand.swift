@@ -29,7 +29,7 @@ struct ExportCommand: AsyncParsableCommand {
         let settings = try await AppSettings.load(options)
         var logger = Logger(label: "switchboard.export")
         logger.logLevel = .warning
-        let store = try OfflineStore.open(settings, logger: logger)
+        let store = try await OfflineStore.open(settings, logger: logger)
         let document = ExportDocument(
             format: ExportDocument.formatName, version: ExportDocument.currentVersion, exportedAt: Date(),
             endpoints: try await store.endpoints(tenant: nil).map(ExportedEndpoint.init),

@@ -27,7 +27,7 @@ struct ImportCommand: AsyncParsableCommand {
         let settings = try await AppSettings.load(options)
         var logger = Logger(label: "switchboard.import")
         logger.logLevel = .warning
-        let store = try OfflineStore.open(settings, logger: logger)
+        let store = try await OfflineStore.open(settings, logger: logger)
         var tally = ImportTally()
         let existingSources = Set(try await store.sources(tenant: nil).map(\.id))
         let existingEndpoints = Set(try await store.endpoints(tenant: nil).map(\.id))

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Logging
 import SwitchboardCore
+import SwitchboardPostgres
 import SwitchboardSQLite
 
 /// `switchboard keys create|list|revoke`: manage API keys directly in the data directory.
@@ -82,7 +83,12 @@ struct KeysCommand: AsyncParsableCommand {
         let logger = Logger(label: "switchboard.keys")
         try DataDirectory.prepare(settings.dataDirectory, logger: logger)
         let sealer = try MasterKeySetup.sealer(for: settings, logger: logger)
-        let store = try SQLiteStore(path: settings.databasePath, synchronous: .full, sealer: sealer, logger: logger)
+        let store: any Store
+        if let postgres = settings.postgres {
+            store = try await PostgresStore(configuration: postgres.configuration, sealer: sealer, logger: logger)
+        } else {
+            store = try SQLiteStore(path: settings.databasePath, synchronous: .full, sealer: sealer, logger: logger)
+        }
         return Switchboard(store: store, configuration: settings.dispatcher, logger: logger)
     }
 }

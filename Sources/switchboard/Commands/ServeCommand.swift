@@ -21,11 +21,11 @@ struct ServeCommand: AsyncParsableCommand {
             return RingLogHandler(label: label, ring: AppLogging.ring, forwardingTo: handler)
         }
         let logger = Logger(label: "switchboard")
-        let app = try SwitchboardApp.build(settings: settings, logger: logger)
+        let app = try await SwitchboardApp.build(settings: settings, logger: logger)
         if let key = try await app.bootstrapKey(logger: logger) {
             FileHandle.standardOutput.write(Data((app.bootstrapMessage(key) + "\n").utf8))
         }
-        logger.notice("switchboard listening", metadata: ["address": "\(settings.listenAddress)", "store": "\(settings.databasePath)"])
+        logger.notice("switchboard listening", metadata: ["address": "\(settings.listenAddress)", "store": "\(settings.storeDescription)"])
         let group = ServiceGroup(
             configuration: .init(services: app.services.map { .init(service: $0) }, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         do {

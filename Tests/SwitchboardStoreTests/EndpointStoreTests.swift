@@ -2,15 +2,14 @@ import Foundation
 import SwitchboardCore
 import Testing
 
-@testable import SwitchboardSQLite
 
 @Suite("Endpoints")
 struct EndpointStoreTests {
     typealias F = StoreFixture
 
-    @Test("an endpoint reads back exactly as inserted, secrets, headers and lists included")
-    func roundTrip() async throws {
-        try await F.with { fixture in
+    @Test("an endpoint reads back exactly as inserted, secrets, headers and lists included", arguments: StoreKind.allCases)
+    func roundTrip(_ kind: StoreKind) async throws {
+        try await F.with(kind) { fixture in
             var endpoint = F.makeEndpoint("orders", eventTypes: ["order.*", "invoice.paid"])
             endpoint.description = "Orders service"
             endpoint.authMode = .bearer
@@ -28,9 +27,9 @@ struct EndpointStoreTests {
         }
     }
 
-    @Test("inserting an id that is taken is a conflict naming the endpoint, even from another tenant")
-    func conflict() async throws {
-        try await F.with { fixture in
+    @Test("inserting an id that is taken is a conflict naming the endpoint, even from another tenant", arguments: StoreKind.allCases)
+    func conflict(_ kind: StoreKind) async throws {
+        try await F.with(kind) { fixture in
             let endpoint = try await fixture.endpoint()
             var again = F.makeEndpoint("other", tenant: F.otherTenant)
             again.id = endpoint.id
@@ -41,9 +40,9 @@ struct EndpointStoreTests {
         }
     }
 
-    @Test("listing is oldest first, per tenant or across tenants")
-    func listing() async throws {
-        try await F.with { fixture in
+    @Test("listing is oldest first, per tenant or across tenants", arguments: StoreKind.allCases)
+    func listing(_ kind: StoreKind) async throws {
+        try await F.with(kind) { fixture in
             let second = try await fixture.endpoint("second", createdAt: F.at(20))
             let first = try await fixture.endpoint("first", createdAt: F.at(10))
             let foreign = try await fixture.endpoint("foreign", tenant: F.otherTenant, createdAt: F.at(15))
@@ -55,9 +54,9 @@ struct EndpointStoreTests {
         }
     }
 
-    @Test("update replaces the stored endpoint; an absent or foreign id is not found")
-    func update() async throws {
-        try await F.with { fixture in
+    @Test("update replaces the stored endpoint; an absent or foreign id is not found", arguments: StoreKind.allCases)
+    func update(_ kind: StoreKind) async throws {
+        try await F.with(kind) { fixture in
             var endpoint = try await fixture.endpoint()
             endpoint.name = "renamed"
             endpoint.url = "https://example.org/new"
@@ -78,9 +77,9 @@ struct EndpointStoreTests {
         }
     }
 
-    @Test("another tenant's endpoint id reads as absent and cannot be deleted")
-    func tenantIsolation() async throws {
-        try await F.with { fixture in
+    @Test("another tenant's endpoint id reads as absent and cannot be deleted", arguments: StoreKind.allCases)
+    func tenantIsolation(_ kind: StoreKind) async throws {
+        try await F.with(kind) { fixture in
             let endpoint = try await fixture.endpoint()
             #expect(try await fixture.store.endpoint(id: endpoint.id, tenant: F.otherTenant) == nil)
             #expect(try await fixture.store.deleteEndpoint(id: endpoint.id, tenant: F.otherTenant, at: F.at(1)) == false)
@@ -88,9 +87,9 @@ struct EndpointStoreTests {
         }
     }
 
-    @Test("deleting an endpoint cancels its unfinished deliveries, keeps finished ones, and settles its events")
-    func deleteCancelsUnfinished() async throws {
-        try await F.with { fixture in
+    @Test("deleting an endpoint cancels its unfinished deliveries, keeps finished ones, and settles its events", arguments: StoreKind.allCases)
+    func deleteCancelsUnfinished(_ kind: StoreKind) async throws {
+        try await F.with(kind) { fixture in
             let doomed = try await fixture.endpoint("doomed", createdAt: F.at(0))
             let survivor = try await fixture.endpoint("survivor", createdAt: F.at(1))
             let delivered = try await fixture.publish(to: [doomed], at: F.at(2))
@@ -126,9 +125,9 @@ struct EndpointStoreTests {
 struct EndpointStateTests {
     typealias F = StoreFixture
 
-    @Test("disabling pauses waiting deliveries in the same transaction; enabling resumes them due now")
-    func disableAndEnable() async throws {
-        try await F.with { fixture in
+    @Test("disabling pauses waiting deliveries in the same transaction; enabling resumes them due now", arguments: StoreKind.allCases)
+    func disableAndEnable(_ kind: StoreKind) async throws {
+        try await F.with(kind) { fixture in
             let endpoint = try await fixture.endpoint()
             let published = try await fixture.publish(to: [endpoint], at: F.at(0))
             let disabled = try #require(try await fixture.store.setEndpointEnabled(id: endpoint.id, tenant: F.tenant, enabled: false, reason: "manual", at: F.at(1)))
@@ -143,9 +142,9 @@ struct EndpointStateTests {
         }
     }
 
-    @Test("an edit based on an older read never re-enables an endpoint that was disabled meanwhile")
-    func staleEditKeepsDisabled() async throws {
-        try await F.with { fixture in
+    @Test("an edit based on an older read never re-enables an endpoint that was disabled meanwhile", arguments: StoreKind.allCases)
+    func staleEditKeepsDisabled(_ kind: StoreKind) async throws {
+        try await F.with(kind) { fixture in
             var stale = try await fixture.endpoint()
             _ = try await fixture.store.setEndpointEnabled(id: stale.id, tenant: F.tenant, enabled: false, reason: "gone", at: F.at(1))
             stale.name = "renamed"

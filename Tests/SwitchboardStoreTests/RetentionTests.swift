@@ -2,7 +2,6 @@ import Foundation
 import SwitchboardCore
 import Testing
 
-@testable import SwitchboardSQLite
 
 @Suite("Retention purge")
 struct RetentionTests {
@@ -13,9 +12,9 @@ struct RetentionTests {
         try await fixture.store.purgeExpiredEvents(PurgeRequest(now: date, defaultRetentionDays: days, limit: limit))
     }
 
-    @Test("finished events older than the retention go with their deliveries and attempts; younger ones stay")
-    func expiresFinishedEvents() async throws {
-        try await F.with { fixture in
+    @Test("finished events older than the retention go with their deliveries and attempts; younger ones stay", arguments: StoreKind.allCases)
+    func expiresFinishedEvents(_ kind: StoreKind) async throws {
+        try await F.with(kind) { fixture in
             let endpoint = try await fixture.endpoint()
             let old = try await fixture.publish(to: [endpoint], at: F.t0)
             let young = try await fixture.publish(to: [endpoint], at: F.at(20 * Self.day))
@@ -33,9 +32,9 @@ struct RetentionTests {
         }
     }
 
-    @Test("an event with a pending, scheduled or paused delivery is never deleted, however old")
-    func keepsUnfinishedDeliveries() async throws {
-        try await F.with { fixture in
+    @Test("an event with a pending, scheduled or paused delivery is never deleted, however old", arguments: StoreKind.allCases)
+    func keepsUnfinishedDeliveries(_ kind: StoreKind) async throws {
+        try await F.with(kind) { fixture in
             let endpoint = try await fixture.endpoint()
             let pending = try await fixture.publish(to: [endpoint], at: F.t0)
             let scheduled = try await fixture.publish(to: [endpoint], at: F.t0)
@@ -55,9 +54,9 @@ struct RetentionTests {
         }
     }
 
-    @Test("a source's own retention overrides the default for its events, either way")
-    func perSourceRetention() async throws {
-        try await F.with { fixture in
+    @Test("a source's own retention overrides the default for its events, either way", arguments: StoreKind.allCases)
+    func perSourceRetention(_ kind: StoreKind) async throws {
+        try await F.with(kind) { fixture in
             let short = SourceStoreTests.makeSource("short", retentionDays: 2)
             let long = SourceStoreTests.makeSource("long", retentionDays: 90)
             try await fixture.store.insertSource(short)
@@ -84,9 +83,9 @@ struct RetentionTests {
         }
     }
 
-    @Test("one batch deletes at most the limit, oldest first")
-    func batches() async throws {
-        try await F.with { fixture in
+    @Test("one batch deletes at most the limit, oldest first", arguments: StoreKind.allCases)
+    func batches(_ kind: StoreKind) async throws {
+        try await F.with(kind) { fixture in
             var events: [Event] = []
             for second in 0..<5 { events.append(try await fixture.publish(to: [], at: F.at(Double(second))).event) }
             #expect(try await purge(fixture, at: F.at(40 * Self.day), limit: 2).events == 2)

@@ -1,9 +1,7 @@
 import Foundation
-import GRDB
 import SwitchboardCore
 import Testing
 
-@testable import SwitchboardSQLite
 
 @Suite("Listing events")
 struct EventListingTests {
@@ -20,9 +18,9 @@ struct EventListingTests {
         return events
     }
 
-    @Test("newest first with the total, windowed by limit and offset")
-    func newestFirstWindows() async throws {
-        try await F.with { fixture in
+    @Test("newest first with the total, windowed by limit and offset", arguments: StoreKind.allCases)
+    func newestFirstWindows(_ kind: StoreKind) async throws {
+        try await F.with(kind) { fixture in
             let events = try await Self.seed(fixture, to: [])
             let newestFirst = events.reversed().map(\.id)
 
@@ -43,9 +41,9 @@ struct EventListingTests {
         }
     }
 
-    @Test("events created in the same instant list latest inserted first")
-    func tiesBreakByInsertion() async throws {
-        try await F.with { fixture in
+    @Test("events created in the same instant list latest inserted first", arguments: StoreKind.allCases)
+    func tiesBreakByInsertion(_ kind: StoreKind) async throws {
+        try await F.with(kind) { fixture in
             let batch = (0..<5).map { _ in F.newEvent(to: [], at: F.at(0)) }
             _ = try await fixture.store.insertEvents(batch)
             let page = try await fixture.store.events(EventQuery(tenant: F.tenant))
@@ -53,9 +51,9 @@ struct EventListingTests {
         }
     }
 
-    @Test("filter by exact event type, by prefix wildcard (case-sensitive, dot-bounded) and by *")
-    func eventTypeFilter() async throws {
-        try await F.with { fixture in
+    @Test("filter by exact event type, by prefix wildcard (case-sensitive, dot-bounded) and by *", arguments: StoreKind.allCases)
+    func eventTypeFilter(_ kind: StoreKind) async throws {
+        try await F.with(kind) { fixture in
             let events = try await Self.seed(fixture, to: [])
             func ids(_ type: String) async throws -> (ids: [String], total: Int) {
                 let page = try await fixture.store.events(EventQuery(tenant: F.tenant, eventType: type))
@@ -69,9 +67,9 @@ struct EventListingTests {
         }
     }
 
-    @Test("filter by status")
-    func statusFilter() async throws {
-        try await F.with { fixture in
+    @Test("filter by status", arguments: StoreKind.allCases)
+    func statusFilter(_ kind: StoreKind) async throws {
+        try await F.with(kind) { fixture in
             let endpoint = try await fixture.endpoint()
             let events = try await Self.seed(fixture, to: [endpoint])
             let deliveries = try await fixture.store.deliveries(eventID: events[1].id, tenant: F.tenant)
@@ -85,9 +83,9 @@ struct EventListingTests {
         }
     }
 
-    @Test("filter by endpoint, combined with other filters")
-    func endpointFilter() async throws {
-        try await F.with { fixture in
+    @Test("filter by endpoint, combined with other filters", arguments: StoreKind.allCases)
+    func endpointFilter(_ kind: StoreKind) async throws {
+        try await F.with(kind) { fixture in
             let orders = try await fixture.endpoint("orders", createdAt: F.at(0))
             let everything = try await fixture.endpoint("everything", createdAt: F.at(1))
             let a = try await fixture.publish("order.created", to: [orders, everything], at: F.at(1)).event
@@ -107,9 +105,9 @@ struct EventListingTests {
         }
     }
 
-    @Test("another tenant's event, deliveries and attempts read as absent")
-    func tenantIsolation() async throws {
-        try await F.with { fixture in
+    @Test("another tenant's event, deliveries and attempts read as absent", arguments: StoreKind.allCases)
+    func tenantIsolation(_ kind: StoreKind) async throws {
+        try await F.with(kind) { fixture in
             let endpoint = try await fixture.endpoint()
             let published = try await fixture.publish(to: [endpoint])
             _ = try await fixture.store.recordAttempts([F.record(published.deliveries[0])])
@@ -119,40 +117,6 @@ struct EventListingTests {
             #expect(try await fixture.store.attempts(eventID: published.event.id, tenant: F.otherTenant).isEmpty)
             #expect(try await fixture.store.attempts(deliveryID: published.deliveries[0].id, tenant: F.otherTenant).isEmpty)
             #expect(try await fixture.store.attempts(deliveryID: published.deliveries[0].id, tenant: F.tenant).count == 1)
-        }
-    }
-
-    @Test("a page is picked on an index with no sort of the matching events; the idempotency lookup uses its index")
-    func queryPlans() async throws {
-        try await F.with { fixture in
-            /// The plan's lines, and whether anything below the top level needs a sort.
-            func plan(_ query: EventQuery) async throws -> (details: String, sortsMatches: Bool) {
-                let filter = SQLiteStore.eventFilter(query)
-                let sql = "EXPLAIN QUERY PLAN " + SQLiteStore.eventPageSQL(filter.sql)
-                let arguments = filter.arguments + [50, 0]
-                let rows = try fixture.store.pool.read { db in try Row.fetchAll(db, sql: sql, arguments: arguments) }
-                let details = rows.map { $0["detail"] as String }
-                let nestedSort = rows.contains { ($0["parent"] as Int) != 0 && ($0["detail"] as String).contains("TEMP B-TREE") }
-                return (details.joined(separator: "\n"), nestedSort)
-            }
-            let tenantPage = try await plan(EventQuery(tenant: F.tenant))
-            #expect(tenantPage.details.contains("COVERING INDEX events_by_tenant_time"))
-            #expect(!tenantPage.sortsMatches, "\(tenantPage.details)")
-
-            let everyone = try await plan(EventQuery(tenant: nil))
-            #expect(everyone.details.contains("COVERING INDEX events_by_time") && !everyone.sortsMatches, "\(everyone.details)")
-
-            let byStatus = try await plan(EventQuery(tenant: F.tenant, status: .queued))
-            #expect(byStatus.details.contains("events_by_tenant_status") && !byStatus.sortsMatches, "\(byStatus.details)")
-
-            let byType = try await plan(EventQuery(tenant: F.tenant, eventType: "order.created"))
-            #expect(byType.details.contains("events_by_tenant_type") && !byType.sortsMatches, "\(byType.details)")
-
-            let idempotency = try await fixture.store.pool.read { db in
-                try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN " + SQLiteStore.idempotentMatchSQL, arguments: [F.tenant, "k", 0])
-                    .map { $0["detail"] as String }.joined()
-            }
-            #expect(idempotency.contains("events_by_idempotency_key"))
         }
     }
 }

@@ -2,15 +2,14 @@ import Foundation
 import SwitchboardCore
 import Testing
 
-@testable import SwitchboardSQLite
 
 @Suite("Usage and gauges")
 struct FiguresTests {
     typealias F = StoreFixture
 
-    @Test("usage counts a tenant's events, deliveries and attempts since a date, attempts split by 2xx")
-    func usage() async throws {
-        try await F.with { fixture in
+    @Test("usage counts a tenant's events, deliveries and attempts since a date, attempts split by 2xx", arguments: StoreKind.allCases)
+    func usage(_ kind: StoreKind) async throws {
+        try await F.with(kind) { fixture in
             let endpoint = try await fixture.endpoint()
             let foreignEndpoint = try await fixture.endpoint("foreign", tenant: F.otherTenant)
             let before = try await fixture.publish(to: [endpoint], at: F.at(-10))
@@ -39,9 +38,9 @@ struct FiguresTests {
         }
     }
 
-    @Test("gauges count waiting, paused and in-flight deliveries and enabled, failing and disabled endpoints across tenants")
-    func gauges() async throws {
-        try await F.with { fixture in
+    @Test("gauges count waiting, paused and in-flight deliveries and enabled, failing and disabled endpoints across tenants", arguments: StoreKind.allCases)
+    func gauges(_ kind: StoreKind) async throws {
+        try await F.with(kind) { fixture in
             let healthy = try await fixture.endpoint("healthy", createdAt: F.at(0))
             let failing = try await fixture.endpoint("failing", tenant: F.otherTenant, createdAt: F.at(1))
             let disabled = try await fixture.endpoint("disabled", enabled: false, createdAt: F.at(2))

@@ -1,17 +1,15 @@
 import Foundation
-import GRDB
 import SwitchboardCore
 import Testing
 
-@testable import SwitchboardSQLite
 
 @Suite("Claiming due deliveries")
 struct ClaimTests {
     typealias F = StoreFixture
 
-    @Test("only due deliveries are claimed, oldest due first, under a lease, with their event and endpoint")
-    func dueOnly() async throws {
-        try await F.with { fixture in
+    @Test("only due deliveries are claimed, oldest due first, under a lease, with their event and endpoint", arguments: StoreKind.allCases)
+    func dueOnly(_ kind: StoreKind) async throws {
+        try await F.with(kind) { fixture in
             let endpoint = try await fixture.endpoint()
             let early = try await fixture.publish(to: [endpoint], at: F.at(0))
             let late = try await fixture.publish(to: [endpoint], at: F.at(2))
@@ -30,9 +28,9 @@ struct ClaimTests {
         }
     }
 
-    @Test("a scheduled retry is claimed once its time has come")
-    func scheduledRetry() async throws {
-        try await F.with { fixture in
+    @Test("a scheduled retry is claimed once its time has come", arguments: StoreKind.allCases)
+    func scheduledRetry(_ kind: StoreKind) async throws {
+        try await F.with(kind) { fixture in
             let endpoint = try await fixture.endpoint()
             let published = try await fixture.publish(to: [endpoint], at: F.at(0))
             _ = try await fixture.claim(at: F.at(1))
@@ -46,9 +44,9 @@ struct ClaimTests {
         }
     }
 
-    @Test("at most perEndpointLimit per endpoint and limit in all, soonest due first across endpoints")
-    func caps() async throws {
-        try await F.with { fixture in
+    @Test("at most perEndpointLimit per endpoint and limit in all, soonest due first across endpoints", arguments: StoreKind.allCases)
+    func caps(_ kind: StoreKind) async throws {
+        try await F.with(kind) { fixture in
             let busy = try await fixture.endpoint("busy", createdAt: F.at(0))
             let quiet = try await fixture.endpoint("quiet", createdAt: F.at(1))
             var busyDeliveries: [Delivery] = []
@@ -63,9 +61,9 @@ struct ClaimTests {
         }
     }
 
-    @Test("excluded endpoints are skipped, their deliveries left pending")
-    func exclusions() async throws {
-        try await F.with { fixture in
+    @Test("excluded endpoints are skipped, their deliveries left pending", arguments: StoreKind.allCases)
+    func exclusions(_ kind: StoreKind) async throws {
+        try await F.with(kind) { fixture in
             let saturated = try await fixture.endpoint("saturated", createdAt: F.at(0))
             let free = try await fixture.endpoint("free", createdAt: F.at(1))
             let published = try await fixture.publish(to: [saturated, free], at: F.at(0))
@@ -77,9 +75,9 @@ struct ClaimTests {
         }
     }
 
-    @Test("deliveries of a disabled endpoint are never claimed, even pending ones")
-    func disabledSkipped() async throws {
-        try await F.with { fixture in
+    @Test("deliveries of a disabled endpoint are never claimed, even pending ones", arguments: StoreKind.allCases)
+    func disabledSkipped(_ kind: StoreKind) async throws {
+        try await F.with(kind) { fixture in
             let endpoint = try await fixture.endpoint()
             let published = try await fixture.publish(to: [endpoint], at: F.at(0))
             try await fixture.setEnabledFlag(endpoint, false)  // not yet paused: the claim must still refuse it
@@ -90,9 +88,9 @@ struct ClaimTests {
         }
     }
 
-    @Test("an expired lease is claimed again; an unexpired one is not")
-    func leases() async throws {
-        try await F.with { fixture in
+    @Test("an expired lease is claimed again; an unexpired one is not", arguments: StoreKind.allCases)
+    func leases(_ kind: StoreKind) async throws {
+        try await F.with(kind) { fixture in
             let endpoint = try await fixture.endpoint()
             let published = try await fixture.publish(to: [endpoint], at: F.at(0))
             _ = try await fixture.claim(at: F.at(1), lease: 30)  // lease until t+31
@@ -104,9 +102,9 @@ struct ClaimTests {
         }
     }
 
-    @Test("expired leases count towards the per-endpoint cap, in due order")
-    func expiredLeasesShareTheCap() async throws {
-        try await F.with { fixture in
+    @Test("expired leases count towards the per-endpoint cap, in due order", arguments: StoreKind.allCases)
+    func expiredLeasesShareTheCap(_ kind: StoreKind) async throws {
+        try await F.with(kind) { fixture in
             let endpoint = try await fixture.endpoint()
             let first = try await fixture.publish(to: [endpoint], at: F.at(0))
             _ = try await fixture.claim(at: F.at(1), lease: 10)
@@ -118,9 +116,9 @@ struct ClaimTests {
         }
     }
 
-    @Test("nextDueDate is the earliest due delivery or lease expiry of an enabled endpoint")
-    func nextDueDate() async throws {
-        try await F.with { fixture in
+    @Test("nextDueDate is the earliest due delivery or lease expiry of an enabled endpoint", arguments: StoreKind.allCases)
+    func nextDueDate(_ kind: StoreKind) async throws {
+        try await F.with(kind) { fixture in
             #expect(try await fixture.store.nextDueDate() == nil)
             let endpoint = try await fixture.endpoint("on", createdAt: F.at(0))
             let disabled = try await fixture.endpoint("off", enabled: false, createdAt: F.at(1))
@@ -136,20 +134,6 @@ struct ClaimTests {
             _ = try await fixture.store.recordAttempts([F.record(published.deliveries[0], at: F.at(46))])
             _ = try await fixture.claim(at: F.at(50), lease: 5)
             #expect(try await fixture.store.nextDueDate() == F.at(55), "the lease expiry")
-        }
-    }
-
-    @Test("a claim probes each endpoint's waiting index instead of scanning the backlog")
-    func claimPlan() async throws {
-        try await F.with { fixture in
-            let plan = try await fixture.store.pool.read { db in
-                try Row.fetchAll(
-                    db, sql: "EXPLAIN QUERY PLAN " + SQLiteStore.waitingSQL, arguments: [0, 4, #"["ep_a","ep_b"]"#, 10]
-                ).map { $0["detail"] as String }
-            }
-            #expect(plan.first == "SCAN e", "endpoints are the outer loop")
-            #expect(plan.contains { $0.contains("deliveries_waiting (endpoint_id=? AND next_attempt_at<?)") })
-            #expect(!plan.contains { $0.hasPrefix("SCAN d") || $0.hasPrefix("SCAN w") }, "no delivery is scanned: \(plan)")
         }
     }
 }

@@ -2,15 +2,14 @@ import Foundation
 import SwitchboardCore
 import Testing
 
-@testable import SwitchboardSQLite
 
 @Suite("Operator actions and recovery")
 struct OperationsTests {
     typealias F = StoreFixture
 
-    @Test("pause holds waiting deliveries; resume makes them due again and claims take them in their original order")
-    func pauseAndResume() async throws {
-        try await F.with { fixture in
+    @Test("pause holds waiting deliveries; resume makes them due again and claims take them in their original order", arguments: StoreKind.allCases)
+    func pauseAndResume(_ kind: StoreKind) async throws {
+        try await F.with(kind) { fixture in
             let endpoint = try await fixture.endpoint()
             var deliveries: [Delivery] = []
             for second in 0..<4 { deliveries += try await fixture.publish(to: [endpoint], at: F.at(Double(second))).deliveries }
@@ -36,9 +35,9 @@ struct OperationsTests {
         }
     }
 
-    @Test("pause and resume ignore another tenant's endpoint")
-    func pauseIsScoped() async throws {
-        try await F.with { fixture in
+    @Test("pause and resume ignore another tenant's endpoint", arguments: StoreKind.allCases)
+    func pauseIsScoped(_ kind: StoreKind) async throws {
+        try await F.with(kind) { fixture in
             let endpoint = try await fixture.endpoint()
             let published = try await fixture.publish(to: [endpoint])
             #expect(try await fixture.store.pauseDeliveries(endpointID: endpoint.id, tenant: F.otherTenant, at: F.at(1)) == 0)
@@ -46,9 +45,9 @@ struct OperationsTests {
         }
     }
 
-    @Test("requeueDelivery makes a finished delivery due now and its event QUEUED again")
-    func requeueDelivery() async throws {
-        try await F.with { fixture in
+    @Test("requeueDelivery makes a finished delivery due now and its event QUEUED again", arguments: StoreKind.allCases)
+    func requeueDelivery(_ kind: StoreKind) async throws {
+        try await F.with(kind) { fixture in
             let endpoint = try await fixture.endpoint()
             let published = try await fixture.publish(to: [endpoint], at: F.at(0))
             _ = try await fixture.claim(at: F.at(1))
@@ -64,9 +63,9 @@ struct OperationsTests {
         }
     }
 
-    @Test("requeueDelivery leaves in-flight and cancelled deliveries alone, and is tenant-scoped")
-    func requeueDeliveryRefusals() async throws {
-        try await F.with { fixture in
+    @Test("requeueDelivery leaves in-flight and cancelled deliveries alone, and is tenant-scoped", arguments: StoreKind.allCases)
+    func requeueDeliveryRefusals(_ kind: StoreKind) async throws {
+        try await F.with(kind) { fixture in
             let endpoint = try await fixture.endpoint()
             let published = try await fixture.publish(to: [endpoint], at: F.at(0))
             let delivery = published.deliveries[0]
@@ -82,9 +81,9 @@ struct OperationsTests {
         }
     }
 
-    @Test("requeueFailedDeliveries takes the endpoint's failed deliveries created in since..<until, nothing else")
-    func recoverWindow() async throws {
-        try await F.with { fixture in
+    @Test("requeueFailedDeliveries takes the endpoint's failed deliveries created in since..<until, nothing else", arguments: StoreKind.allCases)
+    func recoverWindow(_ kind: StoreKind) async throws {
+        try await F.with(kind) { fixture in
             let endpoint = try await fixture.endpoint("target", createdAt: F.at(-2))
             let other = try await fixture.endpoint("other", createdAt: F.at(-1))
             var deliveries: [Delivery] = []
@@ -110,9 +109,9 @@ struct OperationsTests {
         }
     }
 
-    @Test("after a crash, reopening the file and requeueing in-flight deliveries makes them due again")
-    func crashRecovery() async throws {
-        try await F.with { fixture in
+    @Test("after a crash, reopening the file and requeueing in-flight deliveries makes them due again", arguments: StoreKind.allCases)
+    func crashRecovery(_ kind: StoreKind) async throws {
+        try await F.with(kind) { fixture in
             let endpoint = try await fixture.endpoint("live", createdAt: F.at(0))
             let disabled = try await fixture.endpoint("disabled", createdAt: F.at(1))
             let published = try await fixture.publish(to: [endpoint, disabled], at: F.at(2))
@@ -121,7 +120,7 @@ struct OperationsTests {
             try await fixture.setEnabledFlag(disabled, false)
 
             // A new process opens the same file while the rows are still in flight under unexpired leases.
-            let restarted = try fixture.reopened()
+            let restarted = try await fixture.reopened()
             #expect(try await restarted.requeueInFlight(now: F.at(10)) == 2)
 
             let live = try #require(try await restarted.delivery(id: published.deliveries[0].id, tenant: F.tenant))

@@ -2,7 +2,6 @@ import Foundation
 import SwitchboardCore
 import Testing
 
-@testable import SwitchboardSQLite
 
 @Suite("Recording attempts")
 struct RecordingTests {
@@ -17,9 +16,9 @@ struct RecordingTests {
         return (published.event, published.deliveries[0], published.deliveries[1], [a, b])
     }
 
-    @Test("the delivery takes the new state, attempt number, due date and last result, and loses its lease")
-    func deliveryUpdate() async throws {
-        try await F.with { fixture in
+    @Test("the delivery takes the new state, attempt number, due date and last result, and loses its lease", arguments: StoreKind.allCases)
+    func deliveryUpdate(_ kind: StoreKind) async throws {
+        try await F.with(kind) { fixture in
             let setup = try await Self.twoWay(fixture)
             let record = F.record(setup.a, number: 1, status: nil, errorClass: "timeout", at: F.at(5), state: .scheduled, next: F.at(305))
 
@@ -38,9 +37,9 @@ struct RecordingTests {
         }
     }
 
-    @Test("event status: QUEUED until every delivery is finished, then DELIVERED, and the change is returned once")
-    func delivered() async throws {
-        try await F.with { fixture in
+    @Test("event status: QUEUED until every delivery is finished, then DELIVERED, and the change is returned once", arguments: StoreKind.allCases)
+    func delivered(_ kind: StoreKind) async throws {
+        try await F.with(kind) { fixture in
             let setup = try await Self.twoWay(fixture)
             #expect(try await fixture.store.recordAttempts([F.record(setup.a, at: F.at(2))]).eventStatusChanges.isEmpty)
             #expect(try await fixture.status(of: setup.event) == .queued)
@@ -51,9 +50,9 @@ struct RecordingTests {
         }
     }
 
-    @Test("event status: PARTIAL when some deliveries failed for good and some succeeded")
-    func partial() async throws {
-        try await F.with { fixture in
+    @Test("event status: PARTIAL when some deliveries failed for good and some succeeded", arguments: StoreKind.allCases)
+    func partial(_ kind: StoreKind) async throws {
+        try await F.with(kind) { fixture in
             let setup = try await Self.twoWay(fixture)
             let changes = try await fixture.store.recordAttempts([
                 F.record(setup.a, at: F.at(2)), F.record(setup.b, number: 8, status: 500, at: F.at(2), state: .failed),
@@ -63,9 +62,9 @@ struct RecordingTests {
         }
     }
 
-    @Test("event status: FAILED when every delivery failed for good")
-    func failed() async throws {
-        try await F.with { fixture in
+    @Test("event status: FAILED when every delivery failed for good", arguments: StoreKind.allCases)
+    func failed(_ kind: StoreKind) async throws {
+        try await F.with(kind) { fixture in
             let setup = try await Self.twoWay(fixture)
             let changes = try await fixture.store.recordAttempts([
                 F.record(setup.a, status: 404, at: F.at(2), state: .failed), F.record(setup.b, status: 500, at: F.at(2), state: .failed),
@@ -74,9 +73,9 @@ struct RecordingTests {
         }
     }
 
-    @Test("a REPLAYED event keeps its status whatever its deliveries do")
-    func replayedIsKept() async throws {
-        try await F.with { fixture in
+    @Test("a REPLAYED event keeps its status whatever its deliveries do", arguments: StoreKind.allCases)
+    func replayedIsKept(_ kind: StoreKind) async throws {
+        try await F.with(kind) { fixture in
             let setup = try await Self.twoWay(fixture)
             try await fixture.store.setEventStatus(id: setup.event.id, tenant: F.tenant, status: .replayed)
             let changes = try await fixture.store.recordAttempts([F.record(setup.a, at: F.at(2)), F.record(setup.b, at: F.at(2))]).eventStatusChanges
@@ -85,18 +84,18 @@ struct RecordingTests {
         }
     }
 
-    @Test("setEventStatus ignores another tenant's event")
-    func setEventStatusIsScoped() async throws {
-        try await F.with { fixture in
+    @Test("setEventStatus ignores another tenant's event", arguments: StoreKind.allCases)
+    func setEventStatusIsScoped(_ kind: StoreKind) async throws {
+        try await F.with(kind) { fixture in
             let published = try await fixture.publish(to: [])
             try await fixture.store.setEventStatus(id: published.event.id, tenant: F.otherTenant, status: .replayed)
             #expect(try await fixture.status(of: published.event) == .delivered)
         }
     }
 
-    @Test("endpoint health: a failure sets failing_since once, a success clears it")
-    func failingSince() async throws {
-        try await F.with { fixture in
+    @Test("endpoint health: a failure sets failing_since once, a success clears it", arguments: StoreKind.allCases)
+    func failingSince(_ kind: StoreKind) async throws {
+        try await F.with(kind) { fixture in
             let setup = try await Self.twoWay(fixture)
             let endpointA = setup.endpoints[0]
             func failingSince() async throws -> Date? { try await fixture.store.endpoint(id: endpointA.id, tenant: F.tenant)?.failingSince }
@@ -114,9 +113,9 @@ struct RecordingTests {
         }
     }
 
-    @Test("a disable health change disables the endpoint and pauses its waiting deliveries in the same transaction")
-    func disableChange() async throws {
-        try await F.with { fixture in
+    @Test("a disable health change disables the endpoint and pauses its waiting deliveries in the same transaction", arguments: StoreKind.allCases)
+    func disableChange(_ kind: StoreKind) async throws {
+        try await F.with(kind) { fixture in
             let endpoint = try await fixture.endpoint()
             let inFlight = try await fixture.publish(to: [endpoint], at: F.at(0))
             _ = try await fixture.claim(at: F.at(1))
@@ -135,9 +134,9 @@ struct RecordingTests {
         }
     }
 
-    @Test("a retry recorded after the endpoint was disabled is paused instead of scheduled")
-    func retryOfDisabledEndpointIsPaused() async throws {
-        try await F.with { fixture in
+    @Test("a retry recorded after the endpoint was disabled is paused instead of scheduled", arguments: StoreKind.allCases)
+    func retryOfDisabledEndpointIsPaused(_ kind: StoreKind) async throws {
+        try await F.with(kind) { fixture in
             let endpoint = try await fixture.endpoint()
             let published = try await fixture.publish(to: [endpoint], at: F.at(0))
             _ = try await fixture.claim(at: F.at(1))
@@ -155,9 +154,9 @@ struct RecordingTests {
         }
     }
 
-    @Test("a batch touching several events returns each changed event once; recording the same attempt twice stores it once")
-    func batchAndReplay() async throws {
-        try await F.with { fixture in
+    @Test("a batch touching several events returns each changed event once; recording the same attempt twice stores it once", arguments: StoreKind.allCases)
+    func batchAndReplay(_ kind: StoreKind) async throws {
+        try await F.with(kind) { fixture in
             let endpoint = try await fixture.endpoint()
             let first = try await fixture.publish(to: [endpoint], at: F.at(0))
             let second = try await fixture.publish(to: [endpoint], at: F.at(1))
@@ -175,9 +174,9 @@ struct RecordingTests {
         }
     }
 
-    @Test("an attempt for a delivery that does not exist is skipped without failing the batch")
-    func unknownDelivery() async throws {
-        try await F.with { fixture in
+    @Test("an attempt for a delivery that does not exist is skipped without failing the batch", arguments: StoreKind.allCases)
+    func unknownDelivery(_ kind: StoreKind) async throws {
+        try await F.with(kind) { fixture in
             let setup = try await Self.twoWay(fixture)
             var ghost = setup.a
             ghost.id = Identifier.make(.delivery)
@@ -186,9 +185,9 @@ struct RecordingTests {
         }
     }
 
-    @Test("an event's attempts list oldest first across its deliveries")
-    func attemptsOfEvent() async throws {
-        try await F.with { fixture in
+    @Test("an event's attempts list oldest first across its deliveries", arguments: StoreKind.allCases)
+    func attemptsOfEvent(_ kind: StoreKind) async throws {
+        try await F.with(kind) { fixture in
             let setup = try await Self.twoWay(fixture)
             let late = F.record(setup.a, status: 500, at: F.at(9), state: .scheduled, next: F.at(20))
             let early = F.record(setup.b, at: F.at(4))
@@ -197,9 +196,9 @@ struct RecordingTests {
         }
     }
 
-    @Test("a send whose lease was taken over is kept as a superseded attempt and never overwrites the new holder's outcome")
-    func fencedByLeaseToken() async throws {
-        try await F.with { fixture in
+    @Test("a send whose lease was taken over is kept as a superseded attempt and never overwrites the new holder's outcome", arguments: StoreKind.allCases)
+    func fencedByLeaseToken(_ kind: StoreKind) async throws {
+        try await F.with(kind) { fixture in
             let endpoint = try await fixture.endpoint()
             let published = try await fixture.publish(to: [endpoint], at: F.at(0))
             let first = try #require(try await fixture.claim(at: F.at(1), lease: 60).first)
@@ -226,9 +225,9 @@ struct RecordingTests {
         }
     }
 
-    @Test("a released claim is due again at once, unless another claim took it over")
-    func releasedClaims() async throws {
-        try await F.with { fixture in
+    @Test("a released claim is due again at once, unless another claim took it over", arguments: StoreKind.allCases)
+    func releasedClaims(_ kind: StoreKind) async throws {
+        try await F.with(kind) { fixture in
             let endpoint = try await fixture.endpoint()
             let published = try await fixture.publish(to: [endpoint, try await fixture.endpoint()], at: F.at(0))
             let jobs = try await fixture.claim(at: F.at(1), lease: 60)
@@ -246,9 +245,9 @@ struct RecordingTests {
         }
     }
 
-    @Test("a Retry-After throttle holds every delivery of the endpoint until it passes")
-    func throttledEndpoint() async throws {
-        try await F.with { fixture in
+    @Test("a Retry-After throttle holds every delivery of the endpoint until it passes", arguments: StoreKind.allCases)
+    func throttledEndpoint(_ kind: StoreKind) async throws {
+        try await F.with(kind) { fixture in
             let endpoint = try await fixture.endpoint()
             let other = try await fixture.endpoint()
             let first = try await fixture.publish(to: [endpoint], at: F.at(0))

@@ -2,15 +2,14 @@ import Foundation
 import SwitchboardCore
 import Testing
 
-@testable import SwitchboardSQLite
 
 @Suite("Publishing events")
 struct PublishingTests {
     typealias F = StoreFixture
 
-    @Test("an event fans out to one pending delivery per enabled endpoint and one paused delivery per disabled one")
-    func fanOut() async throws {
-        try await F.with { fixture in
+    @Test("an event fans out to one pending delivery per enabled endpoint and one paused delivery per disabled one", arguments: StoreKind.allCases)
+    func fanOut(_ kind: StoreKind) async throws {
+        try await F.with(kind) { fixture in
             let first = try await fixture.endpoint("first", createdAt: F.at(0))
             let second = try await fixture.endpoint("second", createdAt: F.at(1))
             let disabled = try await fixture.endpoint("disabled", enabled: false, createdAt: F.at(2))
@@ -25,9 +24,9 @@ struct PublishingTests {
         }
     }
 
-    @Test("the payload is stored as the exact bytes published")
-    func payloadBytes() async throws {
-        try await F.with { fixture in
+    @Test("the payload is stored as the exact bytes published", arguments: StoreKind.allCases)
+    func payloadBytes(_ kind: StoreKind) async throws {
+        try await F.with(kind) { fixture in
             let payload = "{ \"b\": 1,\n  \"a\": \"caf\u{00E9} \u{1F600}\", \"z\": [1.50, 2e3] }"
             let published = try await fixture.publish(to: [], payload: payload)
             let stored = try #require(try await fixture.store.event(id: published.event.id, tenant: F.tenant))
@@ -35,9 +34,9 @@ struct PublishingTests {
         }
     }
 
-    @Test("a delivery to an endpoint deleted meanwhile, or of another tenant, is skipped; no delivery means DELIVERED")
-    func missingEndpointsAreSkipped() async throws {
-        try await F.with { fixture in
+    @Test("a delivery to an endpoint deleted meanwhile, or of another tenant, is skipped; no delivery means DELIVERED", arguments: StoreKind.allCases)
+    func missingEndpointsAreSkipped(_ kind: StoreKind) async throws {
+        try await F.with(kind) { fixture in
             let deleted = try await fixture.endpoint("deleted")
             let foreign = try await fixture.endpoint("foreign", tenant: F.otherTenant)
             _ = try await fixture.store.deleteEndpoint(id: deleted.id, tenant: F.tenant, at: F.at(1))
@@ -50,9 +49,9 @@ struct PublishingTests {
         }
     }
 
-    @Test("the endpoint's state at commit decides pending or paused, whatever the delivery said")
-    func stateDecidedInTransaction() async throws {
-        try await F.with { fixture in
+    @Test("the endpoint's state at commit decides pending or paused, whatever the delivery said", arguments: StoreKind.allCases)
+    func stateDecidedInTransaction(_ kind: StoreKind) async throws {
+        try await F.with(kind) { fixture in
             let endpoint = try await fixture.endpoint()
             var item = F.newEvent(to: [endpoint], at: F.at(5))
             try await fixture.setEnabledFlag(endpoint, false)  // disabled after the fan-out was computed
@@ -71,9 +70,9 @@ struct PublishingTests {
         }
     }
 
-    @Test("reusing an idempotency key with the same request returns the original event and deliveries")
-    func idempotentDuplicate() async throws {
-        try await F.with { fixture in
+    @Test("reusing an idempotency key with the same request returns the original event and deliveries", arguments: StoreKind.allCases)
+    func idempotentDuplicate(_ kind: StoreKind) async throws {
+        try await F.with(kind) { fixture in
             let endpoint = try await fixture.endpoint()
             let original = F.newEvent(to: [endpoint], at: F.at(0), idempotencyKey: "order-1", requestHash: "aaa", windowStart: F.at(-86400))
             guard case .inserted(let event, let deliveries) = try await fixture.store.insertEvents([original]).first else {
@@ -87,9 +86,9 @@ struct PublishingTests {
         }
     }
 
-    @Test("reusing an idempotency key with a different request is a conflict")
-    func idempotencyConflict() async throws {
-        try await F.with { fixture in
+    @Test("reusing an idempotency key with a different request is a conflict", arguments: StoreKind.allCases)
+    func idempotencyConflict(_ kind: StoreKind) async throws {
+        try await F.with(kind) { fixture in
             let first = F.newEvent(to: [], at: F.at(0), idempotencyKey: "order-1", requestHash: "aaa", windowStart: F.at(-3600))
             let second = F.newEvent(to: [], at: F.at(1), idempotencyKey: "order-1", requestHash: "bbb", windowStart: F.at(1 - 3600))
             _ = try await fixture.store.insertEvents([first])
@@ -98,9 +97,9 @@ struct PublishingTests {
         }
     }
 
-    @Test("a key whose event is older than the window, or of another tenant, is free again")
-    func idempotencyScope() async throws {
-        try await F.with { fixture in
+    @Test("a key whose event is older than the window, or of another tenant, is free again", arguments: StoreKind.allCases)
+    func idempotencyScope(_ kind: StoreKind) async throws {
+        try await F.with(kind) { fixture in
             let old = F.newEvent(to: [], at: F.at(0), idempotencyKey: "order-1", requestHash: "aaa", windowStart: F.at(-3600))
             let foreign = F.newEvent(tenant: F.otherTenant, to: [], at: F.at(10), idempotencyKey: "order-1", requestHash: "zzz", windowStart: F.at(-3600))
             let afterWindow = F.newEvent(to: [], at: F.at(3601), idempotencyKey: "order-1", requestHash: "bbb", windowStart: F.at(1))
@@ -116,9 +115,9 @@ struct PublishingTests {
         }
     }
 
-    @Test("without a window start every earlier use of the key counts")
-    func idempotencyWithoutWindow() async throws {
-        try await F.with { fixture in
+    @Test("without a window start every earlier use of the key counts", arguments: StoreKind.allCases)
+    func idempotencyWithoutWindow(_ kind: StoreKind) async throws {
+        try await F.with(kind) { fixture in
             let first = F.newEvent(to: [], at: F.at(0), idempotencyKey: "k", requestHash: "aaa")
             let later = F.newEvent(to: [], at: F.at(1_000_000), idempotencyKey: "k", requestHash: "bbb")
             _ = try await fixture.store.insertEvents([first])
@@ -126,9 +125,9 @@ struct PublishingTests {
         }
     }
 
-    @Test("outcomes come back in input order, earlier items of the same batch count, and one conflict fails nothing else")
-    func mixedBatch() async throws {
-        try await F.with { fixture in
+    @Test("outcomes come back in input order, earlier items of the same batch count, and one conflict fails nothing else", arguments: StoreKind.allCases)
+    func mixedBatch(_ kind: StoreKind) async throws {
+        try await F.with(kind) { fixture in
             let endpoint = try await fixture.endpoint()
             let a = F.newEvent("a.one", to: [endpoint], at: F.at(0), idempotencyKey: "k1", requestHash: "h1", windowStart: F.at(-60))
             let b = F.newEvent("b.one", to: [endpoint], at: F.at(0), idempotencyKey: "k1", requestHash: "other", windowStart: F.at(-60))
@@ -147,9 +146,9 @@ struct PublishingTests {
         }
     }
 
-    @Test("a batch of 500 events with their deliveries goes in one call")
-    func largeBatch() async throws {
-        try await F.with { fixture in
+    @Test("a batch of 500 events with their deliveries goes in one call", arguments: StoreKind.allCases)
+    func largeBatch(_ kind: StoreKind) async throws {
+        try await F.with(kind) { fixture in
             let endpoints = [try await fixture.endpoint("a", createdAt: F.at(0)), try await fixture.endpoint("b", createdAt: F.at(1))]
             let batch = (0..<500).map { index in
                 F.newEvent("order.created", to: endpoints, at: F.at(Double(index)), payload: #"{"n":\#(index)}"#)
@@ -168,9 +167,9 @@ struct PublishingTests {
         }
     }
 
-    @Test("an empty batch stores nothing")
-    func emptyBatch() async throws {
-        try await F.with { fixture in
+    @Test("an empty batch stores nothing", arguments: StoreKind.allCases)
+    func emptyBatch(_ kind: StoreKind) async throws {
+        try await F.with(kind) { fixture in
             let outcomes = try await fixture.store.insertEvents([])
             #expect(outcomes.isEmpty)
             #expect(try await fixture.store.events(EventQuery(tenant: nil)).total == 0)

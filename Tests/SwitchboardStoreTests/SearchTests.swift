@@ -1,8 +1,10 @@
 import Foundation
 import GRDB
+import PostgresNIO
 import SwitchboardCore
 import Testing
 
+@testable import SwitchboardPostgres
 @testable import SwitchboardSQLite
 
 @Suite("Store-side search, failures, queue summary and id lookup")
@@ -14,20 +16,34 @@ struct SearchTests {
         _ delivery: Delivery, _ state: Delivery.State, attempts: Int = 1, updatedAt: Date = F.at(10), next: Date? = nil,
         in fixture: StoreFixture
     ) async throws {
-        try await fixture.store.pool.write { db in
-            try db.execute(
-                sql: """
-                    UPDATE deliveries SET state = ?, attempt_count = ?, updated_at = ?, next_attempt_at = ?, last_status_code = 503,
-                        last_error = 'boom' WHERE id = ?
-                    """,
-                arguments: [state.rawValue, attempts, updatedAt.unixSeconds, next?.unixSeconds, delivery.id])
-            _ = try SQLiteStore.refreshEventStatuses(db, eventIDs: [delivery.eventID])
+        switch fixture.store {
+        case let sqlite as SQLiteStore:
+            try await sqlite.pool.write { db in
+                try db.execute(
+                    sql: """
+                        UPDATE deliveries SET state = ?, attempt_count = ?, updated_at = ?, next_attempt_at = ?, last_status_code = 503,
+                            last_error = 'boom' WHERE id = ?
+                        """,
+                    arguments: [state.rawValue, attempts, updatedAt.timeIntervalSince1970, next?.timeIntervalSince1970, delivery.id])
+                _ = try SQLiteStore.refreshEventStatuses(db, eventIDs: [delivery.eventID])
+            }
+        case let postgres as PostgresStore:
+            try await postgres.transaction { connection in
+                try await connection.rows(
+                    """
+                    UPDATE deliveries SET state = \(state.rawValue), attempt_count = \(attempts), updated_at = \(updatedAt.timeIntervalSince1970),
+                    next_attempt_at = \(next?.timeIntervalSince1970), last_status_code = 503, last_error = 'boom' WHERE id = \(delivery.id)
+                    """, F.quietLogger)
+                _ = try await PostgresStore.refreshEventStatuses(connection, eventIDs: [delivery.eventID], F.quietLogger)
+            }
+        default:
+            Issue.record("no raw access to \(type(of: fixture.store))")
         }
     }
 
-    @Test("status:failed and retrying look at deliveries; the other words at the event status")
-    func deliveryLevelStatus() async throws {
-        try await F.with { fixture in
+    @Test("status:failed and retrying look at deliveries; the other words at the event status", arguments: StoreKind.allCases)
+    func deliveryLevelStatus(_ kind: StoreKind) async throws {
+        try await F.with(kind) { fixture in
             let a = try await fixture.endpoint("a")
             let b = try await fixture.endpoint("b")
             let partial = try await fixture.publish(to: [a, b], at: F.at(1))
@@ -53,9 +69,9 @@ struct SearchTests {
         }
     }
 
-    @Test("since is inclusive, until exclusive; free text matches every word in type or id, any case")
-    func timeAndText() async throws {
-        try await F.with { fixture in
+    @Test("since is inclusive, until exclusive; free text matches every word in type or id, any case", arguments: StoreKind.allCases)
+    func timeAndText(_ kind: StoreKind) async throws {
+        try await F.with(kind) { fixture in
             var events: [Event] = []
             for (index, type) in ["order.created", "order.paid", "invoice.paid", "Order.Refunded"].enumerated() {
                 events.append(try await fixture.publish(type, to: [], at: F.at(Double(index * 10))).event)
@@ -73,9 +89,9 @@ struct SearchTests {
         }
     }
 
-    @Test("failed deliveries: failed and retrying ones, newest update first, with type and URL, per tenant")
-    func failures() async throws {
-        try await F.with { fixture in
+    @Test("failed deliveries: failed and retrying ones, newest update first, with type and URL, per tenant", arguments: StoreKind.allCases)
+    func failures(_ kind: StoreKind) async throws {
+        try await F.with(kind) { fixture in
             let a = try await fixture.endpoint("a")
             let other = try await fixture.endpoint("x", tenant: F.otherTenant)
             let first = try await fixture.publish("order.paid", to: [a], at: F.at(1))
@@ -97,9 +113,9 @@ struct SearchTests {
         }
     }
 
-    @Test("queue summary per endpoint and one endpoint's queue, soonest first then paused")
-    func queue() async throws {
-        try await F.with { fixture in
+    @Test("queue summary per endpoint and one endpoint's queue, soonest first then paused", arguments: StoreKind.allCases)
+    func queue(_ kind: StoreKind) async throws {
+        try await F.with(kind) { fixture in
             let a = try await fixture.endpoint("a")
             let b = try await fixture.endpoint("b")
             var aDeliveries: [Delivery] = []
@@ -123,9 +139,9 @@ struct SearchTests {
         }
     }
 
-    @Test("locate resolves every kind of id, scoped by tenant")
-    func locate() async throws {
-        try await F.with { fixture in
+    @Test("locate resolves every kind of id, scoped by tenant", arguments: StoreKind.allCases)
+    func locate(_ kind: StoreKind) async throws {
+        try await F.with(kind) { fixture in
             let a = try await fixture.endpoint("a")
             let published = try await fixture.publish(to: [a])
             let delivery = published.deliveries[0]
@@ -147,9 +163,9 @@ struct SearchTests {
         }
     }
 
-    @Test("an event's failed deliveries are requeued in one go, except to a disabled endpoint")
-    func retryFailedOfEvent() async throws {
-        try await F.with { fixture in
+    @Test("an event's failed deliveries are requeued in one go, except to a disabled endpoint", arguments: StoreKind.allCases)
+    func retryFailedOfEvent(_ kind: StoreKind) async throws {
+        try await F.with(kind) { fixture in
             let a = try await fixture.endpoint("a")
             let b = try await fixture.endpoint("b")
             let c = try await fixture.endpoint("c")

@@ -2,7 +2,6 @@ import Foundation
 import SwitchboardCore
 import Testing
 
-@testable import SwitchboardSQLite
 
 @Suite("Inbound sources in the store")
 struct SourceStoreTests {
@@ -15,9 +14,9 @@ struct SourceStoreTests {
             createdAt: date, updatedAt: date)
     }
 
-    @Test("a source round-trips, is found by slug in any tenant and by id only in its own")
-    func roundTrip() async throws {
-        try await F.with { fixture in
+    @Test("a source round-trips, is found by slug in any tenant and by id only in its own", arguments: StoreKind.allCases)
+    func roundTrip(_ kind: StoreKind) async throws {
+        try await F.with(kind) { fixture in
             var source = Self.makeSource()
             source.hmacOptions = GenericHMACOptions(signatureHeader: "x-sig", encoding: .base64, eventTypeHeader: "x-type", idHeader: "x-id")
             source.previousSigningSecret = Secret("whsec_old")
@@ -33,9 +32,9 @@ struct SourceStoreTests {
         }
     }
 
-    @Test("a taken slug is a conflict")
-    func slugConflict() async throws {
-        try await F.with { fixture in
+    @Test("a taken slug is a conflict", arguments: StoreKind.allCases)
+    func slugConflict(_ kind: StoreKind) async throws {
+        try await F.with(kind) { fixture in
             let first = Self.makeSource()
             try await fixture.store.insertSource(first)
             var second = Self.makeSource("other")
@@ -44,9 +43,9 @@ struct SourceStoreTests {
         }
     }
 
-    @Test("updating writes the configuration and never the counters; deleting removes it")
-    func updateAndDelete() async throws {
-        try await F.with { fixture in
+    @Test("updating writes the configuration and never the counters; deleting removes it", arguments: StoreKind.allCases)
+    func updateAndDelete(_ kind: StoreKind) async throws {
+        try await F.with(kind) { fixture in
             var source = Self.makeSource()
             try await fixture.store.insertSource(source)
             _ = try await fixture.store.recordSourceRejection(id: source.id, reason: "missing Stripe-Signature header", at: F.at(5))
@@ -68,9 +67,9 @@ struct SourceStoreTests {
         }
     }
 
-    @Test("rejections are counted with the last reason and time")
-    func rejections() async throws {
-        try await F.with { fixture in
+    @Test("rejections are counted with the last reason and time", arguments: StoreKind.allCases)
+    func rejections(_ kind: StoreKind) async throws {
+        try await F.with(kind) { fixture in
             let source = Self.makeSource()
             try await fixture.store.insertSource(source)
             _ = try await fixture.store.recordSourceRejection(id: source.id, reason: "first", at: F.at(1))
@@ -82,9 +81,9 @@ struct SourceStoreTests {
         }
     }
 
-    @Test("an inserted source event counts as received, keeps its forwarded headers and lists by source; a duplicate does not count")
-    func sourceEvents() async throws {
-        try await F.with { fixture in
+    @Test("an inserted source event counts as received, keeps its forwarded headers and lists by source; a duplicate does not count", arguments: StoreKind.allCases)
+    func sourceEvents(_ kind: StoreKind) async throws {
+        try await F.with(kind) { fixture in
             let source = Self.makeSource()
             try await fixture.store.insertSource(source)
             let endpoint = try await fixture.endpoint()

@@ -2,7 +2,6 @@ import Foundation
 import SwitchboardCore
 import Testing
 
-@testable import SwitchboardSQLite
 
 @Suite("API keys")
 struct APIKeyStoreTests {
@@ -14,9 +13,9 @@ struct APIKeyStoreTests {
             keyHash: APIKey.hash(secret), keyPrefix: String(secret.prefix(8)), createdAt: F.at(seconds))
     }
 
-    @Test("a key is found by its hash until it is revoked")
-    func lookupAndRevoke() async throws {
-        try await F.with { fixture in
+    @Test("a key is found by its hash until it is revoked", arguments: StoreKind.allCases)
+    func lookupAndRevoke(_ kind: StoreKind) async throws {
+        try await F.with(kind) { fixture in
             let key = Self.key("sbk_alpha", scopes: [.read, .write], at: 0)
             try await fixture.store.insertAPIKey(key)
             #expect(try await fixture.store.apiKey(hash: APIKey.hash("sbk_alpha")) == key)
@@ -29,9 +28,9 @@ struct APIKeyStoreTests {
         }
     }
 
-    @Test("revoking is tenant-scoped unless no tenant is given")
-    func revokeScoping() async throws {
-        try await F.with { fixture in
+    @Test("revoking is tenant-scoped unless no tenant is given", arguments: StoreKind.allCases)
+    func revokeScoping(_ kind: StoreKind) async throws {
+        try await F.with(kind) { fixture in
             let key = Self.key("sbk_alpha", scopes: [.read], at: 0)
             try await fixture.store.insertAPIKey(key)
             #expect(try await fixture.store.revokeAPIKey(id: key.id, tenant: F.otherTenant, at: F.at(1)) == false)
@@ -41,9 +40,9 @@ struct APIKeyStoreTests {
         }
     }
 
-    @Test("listing is oldest first, revoked keys included; admin keys are counted across tenants")
-    func listingAndAdminCount() async throws {
-        try await F.with { fixture in
+    @Test("listing is oldest first, revoked keys included; admin keys are counted across tenants", arguments: StoreKind.allCases)
+    func listingAndAdminCount(_ kind: StoreKind) async throws {
+        try await F.with(kind) { fixture in
             let admin = Self.key("sbk_admin", scopes: [.admin], at: 2)
             let reader = Self.key("sbk_reader", scopes: [.read], at: 1)
             let foreignAdmin = Self.key("sbk_foreign", tenant: F.otherTenant, scopes: [.read, .admin], at: 3)
@@ -59,9 +58,9 @@ struct APIKeyStoreTests {
         }
     }
 
-    @Test("a key whose hash is already stored is a conflict")
-    func duplicateHash() async throws {
-        try await F.with { fixture in
+    @Test("a key whose hash is already stored is a conflict", arguments: StoreKind.allCases)
+    func duplicateHash(_ kind: StoreKind) async throws {
+        try await F.with(kind) { fixture in
             try await fixture.store.insertAPIKey(Self.key("sbk_same", scopes: [.read], at: 0))
             let error = await #expect(throws: StoreError.self) {
                 try await fixture.store.insertAPIKey(Self.key("sbk_same", scopes: [.admin], at: 1))
