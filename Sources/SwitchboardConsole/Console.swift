@@ -37,8 +37,10 @@ public struct ConsoleOptions: Sendable {
     public init(
         readOnly: Bool = false, devMode: Bool = false, listenAddress: String = "", storeDescription: String = "",
         ingestBaseURL: String = "", logger: Logger = Logger(label: "switchboard.console"), serverVersion: String = "",
-        stopsDispatcherOnQuit: Bool = false, firstStartAdminKey: String? = nil, adminKeyFile: String? = nil
+        stopsDispatcherOnQuit: Bool = false, firstStartAdminKey: String? = nil, adminKeyFile: String? = nil,
+        cluster: (any ClusterDirectory)? = nil
     ) {
+        self.cluster = cluster
         self.serverVersion = serverVersion
         self.stopsDispatcherOnQuit = stopsDispatcherOnQuit
         self.firstStartAdminKey = firstStartAdminKey

@@ -67,4 +67,17 @@ import Testing
         _ = Reducer.reduce(&state, .loaded(.nodes(nil)))
         #expect(!render(state).text(ofRow: 0).contains("nodes"))
     }
+
+    @Test func onAClusterTheAttemptsPaneNamesTheNodeOfEachAttempt() {
+        var state = Fixtures.state(size: TerminalSize(columns: 200, rows: 40))
+        #expect(!render(state).plainText.contains(" node "), "a single-node store shows no node column")
+        guard var detail = state.inspectedDetail, !detail.attempts.isEmpty else {
+            Issue.record("the fixture has no attempts")
+            return
+        }
+        detail.attempts = detail.attempts.map { var attempt = $0; attempt.node = "node_web2_p7r2m1"; return attempt }
+        state.inspectedDetail = detail
+        let text = render(state).plainText
+        #expect(text.contains("node") && text.contains("p7r2m1"))
+    }
 }

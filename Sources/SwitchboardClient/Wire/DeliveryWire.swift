@@ -50,7 +50,7 @@ struct AttemptWire: Decodable {
             id: id, tenantID: tenantID, deliveryID: deliveryId, eventID: eventId, endpointID: endpointId, number: number,
             url: url ?? "", requestHeaders: requestHeaders ?? [:], statusCode: statusCode, errorClass: error,
             errorMessage: errorMessage, responseBody: responseBody, durationMilliseconds: durationMs, createdAt: createdAt,
-            nextRetryAt: nextRetryAt, superseded: superseded ?? false)
+            nextRetryAt: nextRetryAt, superseded: superseded ?? false, node: node)
     }
 }
 

@@ -7,13 +7,16 @@ enum AttemptsPaneBuilder {
         let rows = state.attemptRows()
         let cursor = state.cursor(.attempts)
         let height = layout.listHeight(for: .attempts)
-        let columns = [
+        // On a cluster each attempt names the node that made it.
+        let showsNode = rows.contains { if case .attempt(let attempt) = $0 { attempt.node != nil } else { false } }
+        var columns = [
             Column(title: "#", width: .fixed(4), alignRight: true, priority: 100),
             Column(title: "result", width: .flex(min: 9, weight: 1), priority: 100),
             Column(title: "took", width: .fixed(6), alignRight: true, priority: 60),
             Column(title: "at", width: .fixed(8), priority: 70),
             Column(title: "next retry", width: .fixed(10), priority: 50),
         ]
+        if showsNode { columns.append(Column(title: "node", width: .fixed(8), priority: 55)) }
         let visible = cursor.top..<min(rows.count, cursor.top + height)
         let models: [RowModel] = visible.map { index in
             switch rows[index] {
@@ -32,13 +35,15 @@ enum AttemptsPaneBuilder {
             case .attempt(let attempt):
                 var result = StatusStyle.attempt(attempt, glyphs)
                 if let message = attempt.errorMessage, !message.isEmpty { result.text += ": " + message }
-                return .cells([
+                var cells = [
                     Span("#\(attempt.number)", .muted),
                     result,
                     Span(Format.duration(milliseconds: attempt.durationMilliseconds)),
                     Span(Format.clock(attempt.createdAt, timeZone: state.timeZone), .muted),
                     attempt.nextRetryAt.map { Span(Format.countdown(to: $0, now: state.now), .warning) } ?? Span("-", .muted),
-                ])
+                ]
+                if showsNode { cells.append(Span(attempt.node.map(Format.shortNodeID) ?? "-", .muted)) }
+                return .cells(cells)
             }
         }
         var badges: [Span] = []

@@ -27,14 +27,15 @@ enum ConsoleSession {
     ///   (not for a throwaway demo directory, whose key dies with it).
     static func run(app: SwitchboardApp, extraServices: [any Service], readOnly: Bool, announceKey: Bool = true, logger: Logger) async throws {
         let bootstrapKey = announceKey ? try await app.bootstrapKey(logger: logger) : nil
-        let dispatching = !app.services.isEmpty
+        let dispatching = app.services.contains { $0 is DeliveryDispatcher }
         let console = ConsoleService(
             switchboard: app.switchboard,
             options: ConsoleOptions(
                 readOnly: readOnly, devMode: app.settings.dev, listenAddress: dispatching ? app.settings.listenAddress : "not dispatching",
                 storeDescription: app.settings.storeDescription, ingestBaseURL: app.publicBaseURL,
                 logger: Logger(label: "switchboard.console"), serverVersion: SwitchboardVersion.current,
-                stopsDispatcherOnQuit: dispatching, firstStartAdminKey: bootstrapKey?.secret.reveal(), adminKeyFile: bootstrapKey?.file))
+                stopsDispatcherOnQuit: dispatching, firstStartAdminKey: bootstrapKey?.secret.reveal(), adminKeyFile: bootstrapKey?.file,
+                cluster: app.postgres))
         var services = app.services.map { ServiceGroupConfiguration.ServiceConfiguration(service: $0) }
         services += extraServices.map { .init(service: $0) }
         services.append(.init(service: console, successTerminationBehavior: .gracefullyShutdownGroup, failureTerminationBehavior: .gracefullyShutdownGroup))

@@ -19,6 +19,10 @@ struct SwitchboardApp: Sendable {
         case dispatcher
         /// Read only (`--readonly`): no lock, no dispatcher, no retention, no API.
         case observer
+        /// A console's node of a PostgreSQL cluster: reads and acts on the shared store and
+        /// joins the cluster (heartbeat, the cluster-wide change feed, leader jobs when elected),
+        /// but neither dispatches nor serves the API.
+        case clusterConsole
     }
 
     let settings: AppSettings
@@ -74,7 +78,7 @@ struct SwitchboardApp: Sendable {
             }
         }
         var dispatcherConfiguration = settings.dispatcher
-        if postgres != nil, role == .dispatcher { dispatcherConfiguration.nodeID = ClusterNode.makeID() }
+        if postgres != nil, role != .observer { dispatcherConfiguration.nodeID = ClusterNode.makeID() }
         let switchboard = Switchboard(store: store, configuration: dispatcherConfiguration, logger: logger, logRing: AppLogging.ring)
         options.cluster = postgres
         let transport = HTTPDeliveryTransport(
@@ -101,6 +105,13 @@ struct SwitchboardApp: Sendable {
             } else {
                 services = [dispatcher, retention, api]
             }
+        } else if role == .clusterConsole, let postgres, let shared = settings.postgres, let nodeID = dispatcherConfiguration.nodeID {
+            let retention = RetentionService(store: store, clock: switchboard.clock, configuration: settings.retention, logger: logger)
+            services = [
+                ClusterNode(
+                    id: nodeID, store: postgres, version: SwitchboardVersion.current, notify: shared.notify, inFlight: { 0 },
+                    onWake: {}, leaderJobs: { try? await retention.run() }, feed: switchboard.feed, logger: logger)
+            ]
         }
         return SwitchboardApp(
             settings: settings, switchboard: switchboard, transport: transport, services: services,

@@ -28,6 +28,9 @@ struct ConsoleCommand: AsyncParsableCommand {
     @Option(help: "API key for the attached server (default: SWITCHBOARD_API_KEY, then <data-dir>/admin.key).")
     var key: String?
 
+    @Flag(help: "With a PostgreSQL store: also dispatch and serve the API (by default the console joins the cluster without dispatching).")
+    var dispatch = false
+
     func run() async throws {
         let settings = try await AppSettings.load(options)
         if let url {
@@ -50,7 +53,9 @@ struct ConsoleCommand: AsyncParsableCommand {
         }
         _ = try ConsoleSession.bootstrapFileLogging(settings: settings)
         let logger = Logger(label: "switchboard")
-        let app = try await SwitchboardApp.build(settings: settings, role: readonly ? .observer : .dispatcher, logger: logger)
+        let role: SwitchboardApp.Role =
+            if readonly { .observer } else if settings.postgres != nil && !dispatch { .clusterConsole } else { .dispatcher }
+        let app = try await SwitchboardApp.build(settings: settings, role: role, logger: logger)
         try await ConsoleSession.run(app: app, extraServices: [], readOnly: readonly, announceKey: !readonly, logger: logger)
     }
 }
