@@ -65,6 +65,13 @@ public final class PostgresStore: Store {
 
     deinit { runner.cancel() }
 
+    /// Drops the store's own schema with every table in it (for throwaway stores, such as a
+    /// benchmark's); does nothing when the store uses the server's default schema.
+    public func dropOwnSchema() async throws {
+        guard let schema = configuration.schema else { return }
+        _ = try await rows(PostgresQuery(unsafeSQL: "DROP SCHEMA IF EXISTS \"\(schema.replacingOccurrences(of: "\"", with: ""))\" CASCADE"))
+    }
+
     /// Closes every connection. The store cannot be used afterwards.
     public func close() async {
         runner.cancel()

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Logging
 import SwitchboardCore
+import SwitchboardPostgres
 import SwitchboardSQLite
 
 /// `switchboard bench`: measures publishing, delivery throughput, latency, isolation from
@@ -30,6 +31,8 @@ struct BenchCommand: AsyncParsableCommand {
     @Option(help: "Run this scenario (repeatable): \(BenchScenario.names).") var scenario: [String] = []
     @Flag(help: "A smoke run: smaller scenarios, without stored.") var quick = false
     @Option(help: "SQLite durability: full or normal.") var synchronous: String = "full"
+    @Option(name: .customLong("store-url"), help: "Measure on PostgreSQL: each scenario gets a throwaway schema in this database (postgres://user:pass@host:port/db).")
+    var storeURL: String?
     @Flag(help: "Send the events as Stripe-signed requests to an inbound source (verification, dedupe and source counters included) instead of publishing them.")
     var stripeSource = false
 
@@ -40,7 +43,8 @@ struct BenchCommand: AsyncParsableCommand {
         logger.logLevel = .error
         print(
             "switchboard bench: default dispatcher configuration, endpoint concurrency \(DispatcherConfiguration().endpointConcurrency), "
-                + "synchronous=\(settings.synchronous.rawValue), events through \(stripeSource ? "a Stripe source" : "the publish API"), "
+                + (storeURL.flatMap { try? PostgresStoreConfiguration(url: $0).redactedURL }.map { "store \($0), " } ?? "synchronous=\(settings.synchronous.rawValue), ")
+                + "events through \(stripeSource ? "a Stripe source" : "the publish API"), "
                 + "\(ProcessInfo.processInfo.activeProcessorCount) cores")
         print("  receiver, publishers and engine share this process: CPU and RSS figures include all three")
         let runner = BenchScenarioRunner(settings: settings, logger: logger)
@@ -64,7 +68,7 @@ struct BenchCommand: AsyncParsableCommand {
         return BenchSettings(
             events: events, publishers: publishers, rate: rate ?? 1_000, duration: .seconds(duration ?? (quick ? 3 : 10)),
             slowEndpoints: slowEndpoints ?? (quick ? 16 : 64), storedEvents: stored ?? 1_000_000, quick: quick, synchronous: mode,
-            stripeSource: stripeSource)
+            stripeSource: stripeSource, storeURL: storeURL)
     }
 
     /// The scenarios the flags name, in suite order; the suite when they name none.

@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import ServiceLifecycle
 import SwitchboardCore
+import SwitchboardPostgres
 import SwitchboardSQLite
 import SwitchboardTransport
 
@@ -10,11 +11,11 @@ import SwitchboardTransport
 /// receiver on loopback. Built by ``run(synchronous:logger:_:)`` and torn down after.
 final class BenchRig: Sendable {
     let directory: URL
-    let store: SQLiteStore
+    let store: any Store
     let switchboard: Switchboard
     let receiver: BenchReceiver
 
-    private init(directory: URL, store: SQLiteStore, switchboard: Switchboard, receiver: BenchReceiver) {
+    private init(directory: URL, store: any Store, switchboard: Switchboard, receiver: BenchReceiver) {
         self.directory = directory
         self.store = store
         self.switchboard = switchboard
@@ -32,19 +33,30 @@ final class BenchRig: Sendable {
     /// stops first (so requests left hanging fail at once instead of holding the drain), the
     /// dispatcher shuts down gracefully (stops claiming, records what finished), then the
     /// transport; the directory is deleted.
+    ///
+    /// With `storeURL`, the store is PostgreSQL: a schema of its own in that database, dropped after.
     static func run<Result: Sendable>(
-        synchronous: SQLiteStore.SynchronousMode, logger: Logger, _ body: (BenchRig) async throws -> Result
+        synchronous: SQLiteStore.SynchronousMode, storeURL: String? = nil, logger: Logger, _ body: (BenchRig) async throws -> Result
     ) async throws -> Result {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("switchboard-bench-\(UUID().uuidString.prefix(8))")
         defer { try? FileManager.default.removeItem(at: directory) }
         let sealer = SecretSealer(keyring: MasterKeyring(current: .generate()), origin: "a throwaway bench key")
-        let store = try SQLiteStore(
-            path: directory.appendingPathComponent("bench.sqlite").path, synchronous: synchronous, sealer: sealer, logger: logger)
+        let store: any Store
+        var postgres: PostgresStore?
+        if let storeURL {
+            let schema = "switchboard_bench_" + UUID().uuidString.prefix(8).lowercased()
+            let opened = try await PostgresStore(configuration: try PostgresStoreConfiguration(url: storeURL, schema: schema), sealer: sealer, logger: logger)
+            postgres = opened
+            store = opened
+        } else {
+            store = try SQLiteStore(
+                path: directory.appendingPathComponent("bench.sqlite").path, synchronous: synchronous, sealer: sealer, logger: logger)
+        }
         // The default configuration, with the dev switch: the bench's receiver is on loopback.
         let switchboard = Switchboard(store: store, configuration: DispatcherConfiguration(destinations: .development), logger: logger)
         let receiver = try await BenchReceiver.start()
         let transport = makeTransport(configuration: switchboard.configuration)
-        let dispatcher = DeliveryDispatcher(switchboard: switchboard, transport: transport, logger: logger)
+        let dispatcher = DeliveryDispatcher(switchboard: switchboard, transport: transport, requeueInFlightOnStart: postgres == nil, logger: logger)
         let services = ServiceGroup(configuration: ServiceGroupConfiguration(services: [dispatcher], logger: logger))
         let rig = BenchRig(directory: directory, store: store, switchboard: switchboard, receiver: receiver)
         let outcome: Swift.Result<Result, any Error>
@@ -70,11 +82,17 @@ final class BenchRig: Sendable {
         }
         await receiver.stop()
         await transport.shutdown()
+        if let postgres {
+            try? await postgres.dropOwnSchema()
+            await postgres.close()
+        }
         return try outcome.get()
     }
 
-    /// Bytes the store takes on disk: the database, its write-ahead log and shared memory.
-    func storeFileBytes() -> Int {
+    /// Bytes the store takes on disk: the database, its write-ahead log and shared memory;
+    /// `nil` for a PostgreSQL store.
+    func storeFileBytes() -> Int? {
+        guard store is SQLiteStore else { return nil }
         let base = directory.appendingPathComponent("bench.sqlite").path
         return ["", "-wal", "-shm"].reduce(0) { total, suffix in
             let size = (try? FileManager.default.attributesOfItem(atPath: base + suffix)[.size] as? NSNumber)?.intValue ?? 0

@@ -56,7 +56,7 @@ struct BenchScenarioRunner: Sendable {
     }
 
     private func rig<Result: Sendable>(_ body: (BenchRig) async throws -> Result) async throws -> Result {
-        try await BenchRig.run(synchronous: settings.synchronous, logger: logger, body)
+        try await BenchRig.run(synchronous: settings.synchronous, storeURL: settings.storeURL, logger: logger, body)
     }
 
     // MARK: Scenarios
@@ -201,7 +201,7 @@ struct BenchScenarioRunner: Sendable {
             var report = ScenarioReport(
                 name: "stored",
                 line: "\(BenchFormat.grouped(events)) events stored, no endpoints: \(BenchFormat.rate(rate, "publishes")) in \(BenchFormat.seconds(run.elapsed.benchSeconds)); "
-                    + "store files \(BenchFormat.mebibytes(rig.storeFileBytes())); RSS now \(BenchFormat.mebibytes(ProcessUsage.residentBytes()))")
+                    + "store files \(rig.storeFileBytes().map(BenchFormat.mebibytes) ?? "on the server"); RSS now \(BenchFormat.mebibytes(ProcessUsage.residentBytes()))")
             report.events = events
             return report
         }

@@ -12,6 +12,8 @@ struct BenchSettings: Sendable {
     var quick: Bool
     var synchronous: SQLiteStore.SynchronousMode
     var stripeSource: Bool
+    /// A PostgreSQL URL: each scenario's store is a throwaway schema there instead of a SQLite file.
+    var storeURL: String? = nil
 
     /// Events for the publish-only scenario.
     var publishEvents: Int { events ?? (quick ? 5_000 : 50_000) }
