@@ -172,6 +172,9 @@ let package = Package(
             dependencies: [
                 "SwitchboardClient", "SwitchboardAPI", "SwitchboardCore", "SwitchboardSQLite",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),

@@ -42,8 +42,20 @@ public enum ConsoleProbe {
         await step("j (next event)", [.key(.character("j"))])
         await step("G (oldest event)", [.key(.character("G"))])
         await step("g (newest event)", [.key(.character("g"))])
-        await step("filter /status:failed", [.key(.character("/"))] + "status:failed".map { .key(.character($0)) } + [.key(.enter)])
-        await step("clear filter", [.key(.character("/"))] + Array(repeating: Input.key(.backspace), count: 13) + [.key(.enter)])
+        // The console filters as the operator types; what they wait for is the frame after the
+        // last key, so the keys before it are applied (and their loads settled) untimed.
+        func typing(_ inputs: [Input]) async {
+            effects = []
+            for input in inputs { effects += Reducer.reduce(&state, input) }
+            await settle(&state, effects, executor)
+        }
+        await typing([.key(.character("/"))] + "status:faile".map { .key(.character($0)) })
+        await step("filter /status:failed (last key)", [.key(.character("d")), .key(.enter)])
+        await typing([.key(.character("/"))] + Array(repeating: Input.key(.backspace), count: 12))
+        await step("clear filter (last key)", [.key(.backspace), .key(.enter)])
+        await typing([.key(.character("/"))] + "type:invoice.* since:1".map { .key(.character($0)) })
+        await step("filter /type:invoice.* since:1h (last key)", [.key(.character("h")), .key(.enter)])
+        await typing([.key(.escape)])
         if let idToFind {
             await step("id jump (pasted)", [.key(.character("/")), .paste(idToFind), .key(.enter)])
         }
