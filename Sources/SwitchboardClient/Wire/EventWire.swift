@@ -20,24 +20,25 @@ struct EventWire: Decodable {
     }
 }
 
-/// `GET /v1/events/{id}`: the event, its payload and its deliveries with their attempts.
+/// `GET /v1/events/{id}`: the event's summary fields, its payload and its deliveries with
+/// their attempts, in one object.
 struct EventDetailWire: Decodable {
-    var id: String
-    var eventType: String
-    var status: String
-    var origin: String
-    var replayOf: String?
-    var sourceId: String?
-    var idempotencyKey: String?
-    var createdAt: Date
+    var summary: EventWire
     var correlationId: String?
     var payload: JSONValue?
     var deliveries: [DeliveryWire]
 
+    private enum CodingKeys: String, CodingKey { case correlationId, payload, deliveries }
+
+    init(from decoder: any Decoder) throws {
+        summary = try EventWire(from: decoder)
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        correlationId = try container.decodeIfPresent(String.self, forKey: .correlationId)
+        payload = try container.decodeIfPresent(JSONValue.self, forKey: .payload)
+        deliveries = try container.decode([DeliveryWire].self, forKey: .deliveries)
+    }
+
     func detail(tenantID: TenantID) -> EventDetail {
-        let summary = EventWire(
-            id: id, eventType: eventType, status: status, origin: origin, replayOf: replayOf, sourceId: sourceId,
-            idempotencyKey: idempotencyKey, createdAt: createdAt)
         let event = summary.event(tenantID: tenantID, payload: payload?.canonicalData() ?? Data(), correlationID: correlationId)
         return EventDetail(
             event: event, deliveries: deliveries.map { $0.delivery(tenantID: tenantID) },

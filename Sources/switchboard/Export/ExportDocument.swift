@@ -19,26 +19,7 @@ struct ExportDocument: Codable, Sendable {
     var sources: [ExportedSource]
     var apiKeys: [ExportedAPIKey]
 
-    static func coder() -> (JSONEncoder, JSONDecoder) {
-        let encoder = JSONEncoder()
-        encoder.keyEncodingStrategy = .convertToSnakeCase
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        encoder.dateEncodingStrategy = .custom { date, encoder in
-            var container = encoder.singleValueContainer()
-            try container.encode(Timestamp.string(date))
-        }
-        let decoder = JSONDecoder()
-        decoder.keyDecodingStrategy = .convertFromSnakeCase
-        decoder.dateDecodingStrategy = .custom { decoder in
-            let container = try decoder.singleValueContainer()
-            let text = try container.decode(String.self)
-            guard let date = Timestamp.parse(text) else {
-                throw DecodingError.dataCorruptedError(in: container, debugDescription: "not an RFC 3339 timestamp: \(text)")
-            }
-            return date
-        }
-        return (encoder, decoder)
-    }
+    static func coder() -> (JSONEncoder, JSONDecoder) { (WireJSON.encoder(pretty: true), WireJSON.decoder()) }
 }
 
 /// An endpoint with its secrets; its health (failing since, throttling) stays behind.
