@@ -31,7 +31,7 @@ struct HTTPDeliveryTransportTests {
         #expect(response.statusCode == 200)
         let received = response.responseBody?.count ?? 0
         #expect(received > 0 && received < 1000)
-        #expect(response.duration >= 1.4 && response.duration < 3)
+        #expect(response.duration >= 1.4 && response.duration < 6, "cut at its 1.5 s deadline while the body still trickles")
         await transport.shutdown()
         await receiver.shutdown()
     }
@@ -45,7 +45,7 @@ struct HTTPDeliveryTransportTests {
         let elapsed = started.duration(to: .now)
         #expect(response.errorClass == TransportErrorClass.timeout)
         #expect(response.statusCode == nil)
-        #expect(elapsed >= .milliseconds(900) && elapsed < .milliseconds(2500))
+        #expect(elapsed >= .milliseconds(900) && elapsed < .seconds(6), "ends at its 1 s deadline; the receiver would never answer")
         #expect(response.errorMessage?.contains("response head") == true)
         await transport.shutdown()
         await receiver.shutdown()
@@ -58,7 +58,7 @@ struct HTTPDeliveryTransportTests {
         let started = ContinuousClock.now
         let response = await transport.send(deliveryRequest("http://127.0.0.1:\(port)/ok", timeout: 10))
         #expect(response.errorClass == TransportErrorClass.connectionRefused)
-        #expect(started.duration(to: .now) < .seconds(1))
+        #expect(started.duration(to: .now) < .seconds(5), "refused, not left to the 10 s deadline")
         await transport.shutdown()
     }
 
@@ -87,9 +87,9 @@ struct HTTPDeliveryTransportTests {
     func resetIsConnectionClosed() async throws {
         let receiver = try await HostileReceiver.start()
         let transport = HTTPDeliveryTransport(addressGuard: AllowAllAddresses())
-        let response = await transport.send(deliveryRequest(receiver.url("/reset")))
+        let response = await transport.send(deliveryRequest(receiver.url("/reset"), timeout: 20))
         #expect(response.errorClass == TransportErrorClass.connectionClosed)
-        #expect(response.duration < 1)
+        #expect(response.duration < 10, "the reset ends the attempt, not the 20 s deadline")
         await transport.shutdown()
         await receiver.shutdown()
     }
@@ -113,9 +113,9 @@ struct HTTPDeliveryTransportTests {
     func httpsToPlainPortFailsQuickly() async throws {
         let receiver = try await HostileReceiver.start()
         let transport = HTTPDeliveryTransport(addressGuard: AllowAllAddresses())
-        let response = await transport.send(deliveryRequest("https://127.0.0.1:\(receiver.port)/ok", timeout: 5))
+        let response = await transport.send(deliveryRequest("https://127.0.0.1:\(receiver.port)/ok", timeout: 20))
         #expect([TransportErrorClass.tls, TransportErrorClass.connectionClosed].contains(response.errorClass))
-        #expect(response.duration < 2)
+        #expect(response.duration < 10, "the handshake fails, not the 20 s deadline")
         #expect(response.errorMessage?.contains("/") == false, "no source paths in \(response.errorMessage ?? "")")
         await transport.shutdown()
         await receiver.shutdown()
@@ -158,7 +158,7 @@ struct HTTPDeliveryTransportTests {
         hanging.cancel()
         let cancelled = await hanging.value
         #expect(cancelled.errorClass != nil)
-        #expect(cancelled.duration < 2)
+        #expect(cancelled.duration < 10, "cancelled, not left to the 20 s deadline")
         let next = await transport.send(deliveryRequest(receiver.url("/ok"), maxConnections: 1, timeout: 2))
         #expect(next.statusCode == 200)
         await transport.shutdown()

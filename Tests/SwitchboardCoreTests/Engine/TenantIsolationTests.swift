@@ -4,7 +4,7 @@ import Testing
 
 @Suite("A slow tenant never delays another")
 struct EngineIsolationTests {
-    @Test("64 hanging endpoints of tenant A hold only their own slots: tenant B's deliveries still arrive within 1 s")
+    @Test("64 hanging endpoints of tenant A hold only their own slots: tenant B's deliveries arrive long before A's 20 s deadline")
     func hangingTenantDoesNotDelayAnother() async throws {
         var configuration = DispatcherConfiguration(requestTimeout: 20, pollInterval: 0.02, drainTimeout: 1, destinations: .development)
         configuration.retryPolicy = RetryPolicy(schedule: [0, 60], jitter: 0)
@@ -29,7 +29,7 @@ struct EngineIsolationTests {
                 try await harness.receiver.waitForRequests(index + 1, on: "/ok", timeout: 5)
                 worst = max(worst, started.duration(to: .now))
             }
-            #expect(worst < .seconds(1), "tenant B waited \(worst) behind tenant A's hanging endpoints")
+            #expect(worst < .seconds(5), "tenant B waited \(worst) behind tenant A's hanging endpoints")
         }
     }
 }
