@@ -16,43 +16,67 @@ extension SQLiteStore {
     ///
     /// The page is a window over an index scanned newest first, so the first pages cost the
     /// same with a million events as with ten; the total is a count over the same index
-    /// (linear in the matching events, but reading no table row).
+    /// (linear in the matching events, but reading no table row: the time indexes carry the
+    /// type, status and id that the filters test).
     /// `eventType` is an exact name, `prefix.*` (case-sensitive, at least one character after
     /// the dot, as subscriptions match) or `*` (any type). `deliveryStatus` `failed` and
-    /// `retrying` read the events whose ids a partial index of deliveries lists; free text is
-    /// a scan of the events the other filters leave (no index serves a substring).
+    /// `retrying` start from the partial index of such deliveries, so they cost what they
+    /// match, not the history; free text is a scan of the covering time index (no index
+    /// serves a substring).
     public func events(_ query: EventQuery) async throws -> Page<Event> {
         let filter = Self.eventFilter(query)
-        let pageArguments = filter.arguments + [max(0, query.limit), max(0, query.offset)]
+        let count = filter.countOnDeliveries ?? ("SELECT COUNT(*) FROM events \(filter.conditions)", filter.arguments)
         return try await read { db in
-            let rows = try Row.fetchAll(db, sql: Self.eventPageSQL(filter.sql), arguments: pageArguments)
-            let total = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM events \(filter.sql)", arguments: filter.arguments) ?? 0
+            let total = try Int.fetchOne(db, sql: count.sql, arguments: count.arguments) ?? 0
+            let limit = max(0, query.limit)
+            let offset = max(0, query.offset)
+            // A window in the older half is walked from the oldest end, so the last page of a
+            // million events skips as few index entries as the first.
+            if offset > total / 2 {
+                let fromOldest = max(0, total - offset - limit)
+                let count = max(0, min(limit, total - offset))
+                let rows = try Row.fetchAll(db, sql: Self.eventPageSQL(filter, oldestFirst: true), arguments: filter.arguments + [count, fromOldest])
+                return Page(items: rows.reversed().map(Rows.event), total: total)
+            }
+            let rows = try Row.fetchAll(db, sql: Self.eventPageSQL(filter), arguments: filter.arguments + [limit, offset])
             return Page(items: rows.map(Rows.event), total: total)
         }
     }
 
+    /// The conditions an event listing's rows must meet, with their arguments.
+    struct EventFilter {
+        /// Empty, or a `WHERE` clause on the events' columns.
+        var conditions = ""
+        var arguments: StatementArguments = []
+        /// When the only filters are a tenant and a delivery status a partial index lists,
+        /// the count of matching events read from that index alone.
+        var countOnDeliveries: (sql: String, arguments: StatementArguments)?
+    }
+
     /// A page of events: the window is chosen on an index alone (no row is read for the events
     /// skipped by the offset, nor for those sorted out), then only its rows are read.
-    /// Arguments: the filter's, then limit and offset.
-    static func eventPageSQL(_ filter: String) -> String {
-        """
-        SELECT * FROM events WHERE seq IN (
-            SELECT seq FROM events \(filter) ORDER BY created_at DESC, seq DESC LIMIT ? OFFSET ?)
-        ORDER BY created_at DESC, seq DESC
-        """
+    /// Arguments: the filter's, then limit and offset (counted from the oldest when
+    /// `oldestFirst`, which also orders the rows oldest first).
+    static func eventPageSQL(_ filter: EventFilter, oldestFirst: Bool = false) -> String {
+        let order = oldestFirst ? "created_at, seq" : "created_at DESC, seq DESC"
+        return """
+            SELECT * FROM events WHERE seq IN (
+                SELECT seq FROM events \(filter.conditions) ORDER BY \(order) LIMIT ? OFFSET ?)
+            ORDER BY \(order)
+            """
     }
 
     /// The `WHERE` clause and arguments for the filters of `query`.
-    static func eventFilter(_ query: EventQuery) -> (sql: String, arguments: StatementArguments) {
+    static func eventFilter(_ query: EventQuery) -> EventFilter {
+        var filter = EventFilter()
         var conditions: [String] = []
-        var arguments: StatementArguments = []
         if let tenant = query.tenant {
             conditions.append("tenant_id = ?")
-            arguments += [tenant]
+            filter.arguments += [tenant]
         }
         if let status = query.status {
             conditions.append("status = ?")
-            arguments += [status.rawValue]
+            filter.arguments += [status.rawValue]
         }
         if let type = query.eventType, type != "*" {
             if type.hasSuffix(".*") {
@@ -60,49 +84,60 @@ extension SQLiteStore {
                 // a range the type index serves, case-sensitive unlike LIKE.
                 let prefix = String(type.dropLast())
                 conditions.append("event_type > ? AND event_type < ?")
-                arguments += [prefix, String(prefix.dropLast()) + "/"]
+                filter.arguments += [prefix, String(prefix.dropLast()) + "/"]
             } else {
                 conditions.append("event_type = ?")
-                arguments += [type]
+                filter.arguments += [type]
             }
         }
         if let sourceID = query.sourceID {
             conditions.append("source_id = ?")
-            arguments += [sourceID]
+            filter.arguments += [sourceID]
         }
         if let endpointID = query.endpointID {
             conditions.append("id IN (SELECT event_id FROM deliveries WHERE endpoint_id = ?)")
-            arguments += [endpointID]
+            filter.arguments += [endpointID]
         }
-        switch query.deliveryStatus {
-        case .failed:
-            // The partial indexes list exactly these events' ids (covering: no delivery row is read).
-            conditions.append("id IN (SELECT event_id FROM deliveries INDEXED BY deliveries_failed_by_event WHERE state = 'failed')")
-        case .retrying:
-            conditions.append(
-                "id IN (SELECT event_id FROM deliveries INDEXED BY deliveries_retrying_by_event WHERE state = 'scheduled' AND attempt_count > 0)")
-        case .some(let word):
-            if let status = word.eventStatus {
-                conditions.append("status = ?")
-                arguments += [status.rawValue]
+        let deliveryIndex: (name: String, condition: String)? =
+            switch query.deliveryStatus {
+            case .failed: ("deliveries_failed_by_event", "state = 'failed'")
+            case .retrying: ("deliveries_retrying_by_event", "state = 'scheduled' AND attempt_count > 0")
+            default: nil
             }
-        case nil:
-            break
+        if let deliveryIndex {
+            // The partial index lists the matching ids (covering: no delivery row is read); the
+            // time index, which carries the id, is walked newest first and probes that list
+            // ('+' keeps SQLite from looking each listed id up in the table instead).
+            let tenantCondition = query.tenant == nil ? "" : " AND tenant_id = ?"
+            let matching = "FROM deliveries INDEXED BY \(deliveryIndex.name) WHERE \(deliveryIndex.condition)\(tenantCondition)"
+            let tenantArguments: StatementArguments = query.tenant.map { [$0] } ?? []
+            if conditions.count == (query.tenant == nil ? 0 : 1), query.since == nil, query.until == nil, query.textWords.isEmpty {
+                filter.countOnDeliveries = ("SELECT COUNT(DISTINCT event_id) \(matching)", tenantArguments)
+            }
+            conditions.append("+id IN (SELECT event_id \(matching))")
+            filter.arguments += tenantArguments
+        } else if let status = query.deliveryStatus?.eventStatus {
+            conditions.append("status = ?")
+            filter.arguments += [status.rawValue]
         }
         if let since = query.since {
             conditions.append("created_at >= ?")
-            arguments += [since.unixSeconds]
+            filter.arguments += [since.unixSeconds]
         }
         if let until = query.until {
             conditions.append("created_at < ?")
-            arguments += [until.unixSeconds]
+            filter.arguments += [until.unixSeconds]
         }
         for word in query.textWords {
-            // Types and ids are ASCII, so SQLite's ASCII lower() matches Swift's lowercased().
-            conditions.append("(instr(lower(event_type), ?) > 0 OR instr(lower(id), ?) > 0)")
-            arguments += [word, word]
+            // LIKE is case-insensitive for ASCII, which types and ids are; '\' escapes the
+            // word's own '%' and '_' (every id has a '_').
+            conditions.append("(event_type LIKE ? ESCAPE '\\' OR id LIKE ? ESCAPE '\\')")
+            let pattern = "%" + word.replacingOccurrences(of: "\\", with: "\\\\")
+                .replacingOccurrences(of: "%", with: "\\%").replacingOccurrences(of: "_", with: "\\_") + "%"
+            filter.arguments += [pattern, pattern]
         }
-        return (conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND "), arguments)
+        filter.conditions = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
+        return filter
     }
 
     /// The delivery with this id in `tenant`.

@@ -16,7 +16,7 @@ struct EventQueryPlanTests {
             /// The plan's lines, and whether anything below the top level needs a sort.
             func plan(_ query: EventQuery) async throws -> (details: String, sortsMatches: Bool) {
                 let filter = SQLiteStore.eventFilter(query)
-                let sql = "EXPLAIN QUERY PLAN " + SQLiteStore.eventPageSQL(filter.sql)
+                let sql = "EXPLAIN QUERY PLAN " + SQLiteStore.eventPageSQL(filter)
                 let arguments = filter.arguments + [50, 0]
                 let rows = try fixture.store.pool.read { db in try Row.fetchAll(db, sql: sql, arguments: arguments) }
                 let details = rows.map { $0["detail"] as String }

@@ -51,6 +51,28 @@ struct EventListingTests {
         }
     }
 
+    @Test("every window, the oldest ones included, is the same slice of the newest-first order, ties and filters too", arguments: StoreKind.allCases)
+    func everyWindowIsASliceOfTheWholeOrder(_ kind: StoreKind) async throws {
+        try await F.with(kind) { fixture in
+            let batch = (0..<9).map { index in F.newEvent(index % 3 == 0 ? "invoice.paid" : "order.created", to: [], at: F.at(Double(index / 2))) }
+            _ = try await fixture.store.insertEvents(batch)
+            for filter in [EventQuery(tenant: F.tenant, limit: 100), EventQuery(tenant: nil, limit: 100, eventType: "order.*")] {
+                let whole = try await fixture.store.events(filter).items.map(\.id)
+                #expect(whole.count == (filter.eventType == nil ? 9 : 6))
+                for limit in [1, 2, 4] {
+                    for offset in 0...(whole.count + 1) {
+                        var query = filter
+                        query.limit = limit
+                        query.offset = offset
+                        let page = try await fixture.store.events(query)
+                        #expect(page.items.map(\.id) == Array(whole.dropFirst(offset).prefix(limit)), "limit \(limit), offset \(offset)")
+                        #expect(page.total == whole.count)
+                    }
+                }
+            }
+        }
+    }
+
     @Test("filter by exact event type, by prefix wildcard (case-sensitive, dot-bounded) and by *", arguments: StoreKind.allCases)
     func eventTypeFilter(_ kind: StoreKind) async throws {
         try await F.with(kind) { fixture in

@@ -86,6 +86,8 @@ struct SearchTests {
             #expect(try await fixture.store.events(EventQuery(tenant: F.tenant, text: tail)).items.map(\.id) == [events[0].id])
             #expect(try await fixture.store.events(EventQuery(tenant: F.tenant, text: "   ")).total == 4)
             #expect(try await fixture.store.events(EventQuery(tenant: F.tenant, text: "100%_")).total == 0)
+            #expect(try await fixture.store.events(EventQuery(tenant: F.tenant, text: "r.p")).items.map(\.id) == [events[1].id])
+            #expect(try await fixture.store.events(EventQuery(tenant: F.tenant, text: "r_p")).total == 0, "'_' is a character, not a wildcard")
         }
     }
 

@@ -20,8 +20,9 @@ public enum ConsoleProbe {
         public var outcome: String
     }
 
-    /// Runs the steps: first frame, `j`, `G` (the oldest event), a store-side filter
-    /// (`/status:failed`), and an id jump (pasting `idToFind` into `/`).
+    /// Runs the steps: first frame, `j`, `G` (the oldest event), store-side filters
+    /// (`/status:failed`, a type prefix over a time range, free text), an id jump (pasting
+    /// `idToFind` into `/`), the failures view and the retry queue's per-endpoint summary.
     public static func measure(switchboard: Switchboard, columns: Int = 160, rows: Int = 48, idToFind: String?) async -> [Timing] {
         let operations = SwitchboardOperations(switchboard: switchboard)
         let executor = EffectExecutor(operations: operations, logger: Logger(label: "switchboard.console.probe"))
@@ -54,9 +55,13 @@ public enum ConsoleProbe {
         await step("clear filter (Esc)", [.key(.character("/")), .key(.escape)])
         await step("filter /type:invoice.* since:1h", [.key(.character("/")), .paste("type:invoice.* since:1h"), .key(.enter)])
         await step("clear filter (Esc)", [.key(.character("/")), .key(.escape)])
+        await step("filter /invoice (free text)", [.key(.character("/")), .paste("invoice"), .key(.enter)])
+        await step("clear filter (Esc)", [.key(.character("/")), .key(.escape)])
         if let idToFind {
             await step("id jump (pasted)", [.key(.character("/")), .paste(idToFind), .key(.enter)])
         }
+        await step("failures view (F)", [.key(.character("F"))])
+        await step("retry queue by endpoint (4)", [.key(.character("4"))])
         return timings
     }
 

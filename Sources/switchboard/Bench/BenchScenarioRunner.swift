@@ -235,7 +235,7 @@ struct BenchScenarioRunner: Sendable {
                 line: "\(BenchFormat.grouped(total)) events (\(BenchFormat.grouped(waiting)) waiting, \(retrying) retrying) seeded in \(BenchFormat.seconds(seeded)); "
                     + timings.map { "\($0.step) \(String(format: "%.1f", $0.frameMilliseconds)) ms to its frame, \(String(format: "%.1f", $0.milliseconds)) ms with its data (\($0.outcome))" }.joined(separator: ", "))
             for timing in timings {
-                let isQuery = timing.step.hasPrefix("filter") || timing.step.hasPrefix("id") || timing.step.hasPrefix("clear")
+                let isQuery = ["filter", "id", "clear", "failures", "retry queue"].contains { timing.step.hasPrefix($0) }
                 let isMovement = timing.step.hasPrefix("j") || timing.step.hasPrefix("G") || timing.step.hasPrefix("g")
                 report.measures.append(
                     .init(measure: "console \(timing.step), \(BenchFormat.grouped(total)) events: frame / with data",
