@@ -25,7 +25,7 @@ extension SQLiteStore {
     /// serves a substring).
     public func events(_ query: EventQuery) async throws -> Page<Event> {
         let filter = Self.eventFilter(query)
-        let count = filter.countOnDeliveries ?? ("SELECT COUNT(*) FROM events \(filter.conditions)", filter.arguments)
+        let count = filter.countFromIndex ?? ("SELECT COUNT(*) FROM events \(filter.conditions)", filter.arguments)
         return try await read { db in
             let total = try Int.fetchOne(db, sql: count.sql, arguments: count.arguments) ?? 0
             let limit = max(0, query.limit)
@@ -48,9 +48,10 @@ extension SQLiteStore {
         /// Empty, or a `WHERE` clause on the events' columns.
         var conditions = ""
         var arguments: StatementArguments = []
-        /// When the only filters are a tenant and a delivery status a partial index lists,
-        /// the count of matching events read from that index alone.
-        var countOnDeliveries: (sql: String, arguments: StatementArguments)?
+        /// The count of matching events without counting them: kept per tenant when nothing
+        /// but the tenant filters, or read from a partial index alone when the only other
+        /// filter is a delivery status that index lists.
+        var countFromIndex: (sql: String, arguments: StatementArguments)?
     }
 
     /// A page of events: the window is chosen on an index alone (no row is read for the events
@@ -112,7 +113,7 @@ extension SQLiteStore {
             let matching = "FROM deliveries INDEXED BY \(deliveryIndex.name) WHERE \(deliveryIndex.condition)\(tenantCondition)"
             let tenantArguments: StatementArguments = query.tenant.map { [$0] } ?? []
             if conditions.count == (query.tenant == nil ? 0 : 1), query.since == nil, query.until == nil, query.textWords.isEmpty {
-                filter.countOnDeliveries = ("SELECT COUNT(DISTINCT event_id) \(matching)", tenantArguments)
+                filter.countFromIndex = ("SELECT COUNT(DISTINCT event_id) \(matching)", tenantArguments)
             }
             conditions.append("+id IN (SELECT event_id \(matching))")
             filter.arguments += tenantArguments
@@ -135,6 +136,10 @@ extension SQLiteStore {
             let pattern = "%" + word.replacingOccurrences(of: "\\", with: "\\\\")
                 .replacingOccurrences(of: "%", with: "\\%").replacingOccurrences(of: "_", with: "\\_") + "%"
             filter.arguments += [pattern, pattern]
+        }
+        if conditions.count == (query.tenant == nil ? 0 : 1) {
+            filter.countFromIndex = query.tenant.map { ("SELECT COALESCE(SUM(count), 0) FROM event_counts WHERE tenant_id = ?", [$0]) }
+                ?? ("SELECT COALESCE(SUM(count), 0) FROM event_counts", [])
         }
         filter.conditions = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
         return filter

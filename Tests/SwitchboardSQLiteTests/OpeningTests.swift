@@ -24,8 +24,8 @@ struct OpeningTests {
             #expect(settings.journal == "wal")
             #expect(settings.synchronous == 2, "FULL is the default")
             #expect(settings.foreignKeys == true)
-            #expect(settings.migrations == ["v1-initial", "v2-sources", "v3-fenced-leases", "v4-search-indexes", "v5-attempt-node"])
-            #expect(settings.tables.isSuperset(of: ["api_keys", "endpoints", "events", "deliveries", "attempts", "sources"]))
+            #expect(settings.migrations == ["v1-initial", "v2-sources", "v3-fenced-leases", "v4-search-indexes", "v5-attempt-node", "v6-covering-search"])
+            #expect(settings.tables.isSuperset(of: ["api_keys", "endpoints", "events", "deliveries", "attempts", "sources", "event_counts"]))
         }
     }
 
@@ -45,7 +45,7 @@ struct OpeningTests {
             let reopened = try fixture.reopened()
             #expect(try await reopened.endpoint(id: endpoint.id, tenant: endpoint.tenantID) == endpoint)
             let migrations = try await reopened.pool.read { db in try SQLiteStore.migrator.appliedIdentifiers(db) }
-            #expect(migrations == ["v1-initial", "v2-sources", "v3-fenced-leases", "v4-search-indexes", "v5-attempt-node"])
+            #expect(migrations == ["v1-initial", "v2-sources", "v3-fenced-leases", "v4-search-indexes", "v5-attempt-node", "v6-covering-search"])
         }
     }
 
@@ -71,6 +71,7 @@ struct OpeningTests {
         let event = try #require(try await store.event(id: "evt_old", tenant: "default"))
         #expect(event.eventType == "order.created" && event.sourceHeaders.isEmpty)
         #expect(try await store.sources(tenant: nil).isEmpty)
+        #expect(try await store.events(EventQuery(tenant: "default")).total == 1, "the kept counts start from the old rows")
     }
 
     @Test("a file that is not a database is refused with a clear error")

@@ -65,7 +65,7 @@ struct SearchScaleTests {
 
     /// The count query of an event listing.
     static func countSQL(_ filter: SQLiteStore.EventFilter) -> String {
-        filter.countOnDeliveries?.sql ?? "SELECT COUNT(*) FROM events \(filter.conditions)"
+        filter.countFromIndex?.sql ?? "SELECT COUNT(*) FROM events \(filter.conditions)"
     }
 
     @Test("status:failed, since:, q and the queue summary count right over 1M events")
@@ -79,7 +79,7 @@ struct SearchScaleTests {
                 let failedFilter = SQLiteStore.eventFilter(EventQuery(tenant: "acme", deliveryStatus: .failed))
                 let textFilter = SQLiteStore.eventFilter(EventQuery(tenant: "acme", text: "refund"))
                 for (label, sql, arguments) in [
-                    ("status:failed", Self.countSQL(failedFilter), failedFilter.countOnDeliveries?.arguments ?? []),
+                    ("status:failed", Self.countSQL(failedFilter), failedFilter.countFromIndex?.arguments ?? []),
                     ("q=refund", Self.countSQL(textFilter), textFilter.arguments),
                     ("failures", """
                         SELECT * FROM deliveries INDEXED BY deliveries_failures

@@ -91,6 +91,8 @@ struct RetentionTests {
             #expect(try await purge(fixture, at: F.at(40 * Self.day), limit: 2).events == 2)
             #expect(try await fixture.store.event(id: events[0].id, tenant: F.tenant) == nil)
             #expect(try await fixture.store.event(id: events[2].id, tenant: F.tenant) != nil)
+            #expect(try await fixture.store.events(EventQuery(tenant: F.tenant)).total == 3, "the listing's total follows the purge")
+            #expect(try await fixture.store.events(EventQuery(tenant: nil)).total == 3)
             #expect(try await purge(fixture, at: F.at(40 * Self.day), limit: 2).events == 2)
             #expect(try await purge(fixture, at: F.at(40 * Self.day), limit: 2).events == 1)
         }
