@@ -34,8 +34,9 @@ extension SQLiteStore {
             // million events skips as few index entries as the first.
             if offset > total / 2 {
                 let fromOldest = max(0, total - offset - limit)
-                let count = max(0, min(limit, total - offset))
-                let rows = try Row.fetchAll(db, sql: Self.eventPageSQL(filter, oldestFirst: true), arguments: filter.arguments + [count, fromOldest])
+                let windowSize = max(0, min(limit, total - offset))
+                let rows = try Row.fetchAll(
+                    db, sql: Self.eventPageSQL(filter, oldestFirst: true), arguments: filter.arguments + [windowSize, fromOldest])
                 return Page(items: rows.reversed().map(Rows.event), total: total)
             }
             let rows = try Row.fetchAll(db, sql: Self.eventPageSQL(filter), arguments: filter.arguments + [limit, offset])
@@ -71,6 +72,7 @@ extension SQLiteStore {
     static func eventFilter(_ query: EventQuery) -> EventFilter {
         var filter = EventFilter()
         var conditions: [String] = []
+        var countOnDeliveries: (sql: String, arguments: StatementArguments)?
         if let tenant = query.tenant {
             conditions.append("tenant_id = ?")
             filter.arguments += [tenant]
@@ -112,9 +114,7 @@ extension SQLiteStore {
             let tenantCondition = query.tenant == nil ? "" : " AND tenant_id = ?"
             let matching = "FROM deliveries INDEXED BY \(deliveryIndex.name) WHERE \(deliveryIndex.condition)\(tenantCondition)"
             let tenantArguments: StatementArguments = query.tenant.map { [$0] } ?? []
-            if conditions.count == (query.tenant == nil ? 0 : 1), query.since == nil, query.until == nil, query.textWords.isEmpty {
-                filter.countFromIndex = ("SELECT COUNT(DISTINCT event_id) \(matching)", tenantArguments)
-            }
+            countOnDeliveries = ("SELECT COUNT(DISTINCT event_id) \(matching)", tenantArguments)
             conditions.append("+id IN (SELECT event_id \(matching))")
             filter.arguments += tenantArguments
         } else if let status = query.deliveryStatus?.eventStatus {
@@ -137,9 +137,14 @@ extension SQLiteStore {
                 .replacingOccurrences(of: "%", with: "\\%").replacingOccurrences(of: "_", with: "\\_") + "%"
             filter.arguments += [pattern, pattern]
         }
-        if conditions.count == (query.tenant == nil ? 0 : 1) {
+        switch conditions.count - (query.tenant == nil ? 0 : 1) {
+        case 0:
             filter.countFromIndex = query.tenant.map { ("SELECT COALESCE(SUM(count), 0) FROM event_counts WHERE tenant_id = ?", [$0]) }
                 ?? ("SELECT COALESCE(SUM(count), 0) FROM event_counts", [])
+        case 1:
+            filter.countFromIndex = countOnDeliveries
+        default:
+            break
         }
         filter.conditions = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
         return filter
