@@ -43,6 +43,30 @@ extension PostgresStore {
         return !rows.isEmpty
     }
 
+    /// The advisory lock under which the first admin key is created ("sbadmin").
+    static let firstAdminKeyLock: Int64 = 0x73_6261_646D_696E
+
+    /// Stores `key` when no unrevoked admin key exists, checked and inserted in one
+    /// transaction under an advisory lock: of several nodes starting at once on an empty
+    /// database, the first creates the key and the others, waiting on the lock, then find it.
+    public func insertFirstAdminKey(_ key: APIKey) async throws -> Bool {
+        let scopes = PostgresRows.scopes(key.scopes)
+        return try await transaction(conflict: "api key \(key.id)") { connection in
+            try await connection.rows("SELECT pg_advisory_xact_lock(\(Self.firstAdminKeyLock))", logger)
+            let existing = try await connection.rows(
+                "SELECT COUNT(*) FROM api_keys WHERE revoked_at IS NULL AND ',' || scopes || ',' LIKE '%,admin,%'", logger
+            ).first?.decode(Int.self) ?? 0
+            guard existing == 0 else { return false }
+            try await connection.rows(
+                """
+                INSERT INTO api_keys (id, tenant_id, name, scopes, key_hash, key_prefix, created_at, revoked_at)
+                VALUES (\(key.id), \(key.tenantID), \(key.name), \(scopes), \(key.keyHash), \(key.keyPrefix),
+                \(key.createdAt.unixSeconds), \(key.revokedAt?.unixSeconds))
+                """, logger)
+            return true
+        }
+    }
+
     /// Number of unrevoked keys with the admin scope, in every tenant.
     public func activeAdminKeyCount() async throws -> Int {
         let rows = try await rows(

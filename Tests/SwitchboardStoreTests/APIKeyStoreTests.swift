@@ -58,6 +58,22 @@ struct APIKeyStoreTests {
         }
     }
 
+    @Test("the first admin key is stored only while no unrevoked admin key exists", arguments: StoreKind.allCases)
+    func firstAdminKey(_ kind: StoreKind) async throws {
+        try await F.with(kind) { fixture in
+            try await fixture.store.insertAPIKey(Self.key("sbk_reader", scopes: [.read], at: 0))
+            let first = Self.key("sbk_first", scopes: [.admin], at: 1)
+            #expect(try await fixture.store.insertFirstAdminKey(first), "a read key is no admin key")
+            #expect(try await fixture.store.insertFirstAdminKey(Self.key("sbk_second", scopes: [.admin], at: 2)) == false)
+            #expect(try await fixture.store.activeAdminKeyCount() == 1)
+            #expect(try await fixture.store.apiKey(hash: APIKey.hash("sbk_second")) == nil)
+
+            _ = try await fixture.store.revokeAPIKey(id: first.id, tenant: nil, at: F.at(3))
+            #expect(try await fixture.store.insertFirstAdminKey(Self.key("sbk_third", scopes: [.admin], at: 4)))
+            #expect(try await fixture.store.activeAdminKeyCount() == 1)
+        }
+    }
+
     @Test("a key whose hash is already stored is a conflict", arguments: StoreKind.allCases)
     func duplicateHash(_ kind: StoreKind) async throws {
         try await F.with(kind) { fixture in

@@ -1,8 +1,11 @@
 """Five `switchboard serve` nodes started at once on an empty PostgreSQL database migrate it
 exactly once (one schema_migrations row per version, one "applied migration" line per version
-across all nodes' logs), and all five come up healthy and share one store."""
+across all nodes' logs), create exactly one first admin key (one row in api_keys, one node
+printing it, and that key works on every node), and all five come up healthy and share one
+store."""
 import base64
 import os
+import re
 import sys
 import threading
 
@@ -35,12 +38,23 @@ def main(binary):
             with open(os.path.join(node.data_dir, "serve.log"), errors="replace") as log:
                 applied_lines += sum(1 for line in log if "applied migration" in line)
         assert applied_lines == len(names), f"{applied_lines} 'applied migration' lines for {len(names)} versions: migrated more than once"
-        key = nodes[0].run_cli("keys", "create", "--name", "check", "--scopes", "admin", "--quiet").strip()
+        admin_keys = query(url, "SELECT id, name FROM api_keys")
+        assert len(admin_keys) == 1, f"{len(admin_keys)} first admin keys were created, not one: {admin_keys}"
+        printed = []
+        for index, node in enumerate(nodes):
+            with open(os.path.join(node.data_dir, "serve.log"), errors="replace") as log:
+                text = log.read()
+            if "Created the first admin API key" in text:
+                printed.append((index, re.search(r"sbk_[A-Za-z0-9_-]+", text).group(0)))
+        assert len(printed) == 1, f"{len(printed)} nodes printed a first admin key (nodes {[i + 1 for i, _ in printed]}), not one"
+        key = printed[0][1]
         for node in nodes:
             node.key = key
+            node.request("GET", "/v1/endpoints", expect=200)
         listed = nodes[4].request("GET", "/v1/nodes", expect=200)
         print(f"check_concurrent_start: 5 nodes started at once; {len(names)} migrations applied once each "
-              f"({', '.join(names)}), by {sorted({row[1] for row in versions})}; /v1/nodes lists {len(listed['nodes'])}")
+              f"({', '.join(names)}), by {sorted({row[1] for row in versions})}; one first admin key, printed by node "
+              f"{printed[0][0] + 1} and accepted by all five; /v1/nodes lists {len(listed['nodes'])}")
     finally:
         for node in nodes:
             if getattr(node, "process", None) is not None:

@@ -41,9 +41,17 @@ extension Switchboard {
 
     /// Creates the first admin key when the store has none; returns its secret, or `nil`
     /// when an admin key already exists.
+    ///
+    /// The check and the insert are one step of the store (``Store/insertFirstAdminKey(_:)``):
+    /// of several nodes starting at once on one shared store, exactly one creates the key.
     public func bootstrapAdminKeyIfNeeded() async throws(SwitchboardError) -> Secret? {
         guard try await storeCall({ try await store.activeAdminKeyCount() }) == 0 else { return nil }
-        return try await createAPIKey(name: "admin (created on first start)", tenant: .defaultTenant, scopes: [.admin]).secret
+        let secret = Self.generateAPIKeySecret()
+        let now = clock.now()
+        let key = APIKey(
+            id: Identifier.make(.apiKey, at: now), tenantID: .defaultTenant, name: "admin (created on first start)", scopes: [.admin],
+            keyHash: APIKey.hash(secret.reveal()), keyPrefix: String(secret.reveal().prefix(8)), createdAt: now)
+        return try await storeCall { try await store.insertFirstAdminKey(key) } ? secret : nil
     }
 
     static func generateAPIKeySecret() -> Secret {

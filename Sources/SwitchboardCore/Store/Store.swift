@@ -22,6 +22,10 @@ public protocol Store: Sendable {
     func revokeAPIKey(id: String, tenant: TenantID?, at date: Date) async throws -> Bool
     /// Number of unrevoked keys with the admin scope, in every tenant.
     func activeAdminKeyCount() async throws -> Int
+    /// Stores `key` only when no unrevoked admin key exists, atomically with that check, so
+    /// that of several nodes starting at once on one empty store exactly one creates the first
+    /// admin key. Returns whether `key` was stored. (A default for a store one process owns.)
+    func insertFirstAdminKey(_ key: APIKey) async throws -> Bool
 
     // MARK: Endpoints
 
@@ -147,6 +151,10 @@ public protocol Store: Sendable {
     func recordAttempts(_ records: [AttemptRecord]) async throws -> AttemptRecording
     /// Makes claimed, unsent deliveries due again at once, where the token still holds.
     func releaseClaims(_ releases: [ClaimRelease], at date: Date) async throws
+    /// Whether a claim counts deliveries sent but not yet recorded against their endpoint's
+    /// room (a shared store holding `max_concurrency` across nodes does): the dispatcher then
+    /// claims again after each record commit instead of waiting for its next poll.
+    var claimsWaitForRecords: Bool { get }
 
     // MARK: Operations
 
@@ -184,4 +192,14 @@ public protocol Store: Sendable {
     func usage(tenant: TenantID, since: Date) async throws -> Usage
     /// Current queue depth and endpoint states, for every tenant.
     func gauges() async throws -> StoreGauges
+}
+
+extension Store {
+    public func insertFirstAdminKey(_ key: APIKey) async throws -> Bool {
+        guard try await activeAdminKeyCount() == 0 else { return false }
+        try await insertAPIKey(key)
+        return true
+    }
+
+    public var claimsWaitForRecords: Bool { false }
 }
