@@ -125,10 +125,15 @@ final class ChangeRelay: Sendable {
                 while true {
                     let rows = try await store.changes(after: max(0, cursor - Self.window), limit: 2000)
                     var fresh = 0
+                    var references: [ChangeReference] = []
                     for row in rows where seen.insert(row.id).inserted {
                         fresh += 1
                         cursor = max(cursor, row.id)
-                        guard row.node != node, let change = try await store.change(for: row.reference) else { continue }
+                        if row.node != node { references.append(row.reference) }
+                    }
+                    // Read back in one batch per kind, published in the table's order.
+                    for change in try await store.changes(for: references) {
+                        guard let change else { continue }
                         injected.withLock { $0[change, default: 0] += 1 }
                         feed.publish(change)
                     }

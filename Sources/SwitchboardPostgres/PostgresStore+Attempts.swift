@@ -28,6 +28,9 @@ extension PostgresStore {
                 current[id] = (token, state, enabled, number)
             }
             var disabledInBatch = Set<String>()
+            // Attempts and delivery updates are written in one statement each per batch
+            // (written before a disable pauses the endpoint's deliveries, and at the end).
+            var writes = BatchWrites()
             for record in records {
                 guard var row = current[record.attempt.deliveryID] else {
                     logger.warning("attempt for an unknown delivery not recorded", metadata: ["delivery": "\(record.attempt.deliveryID)"])
@@ -39,15 +42,16 @@ extension PostgresStore {
                 if row.token != record.leaseToken {
                     attempt.superseded = true
                     attempt.nextRetryAt = nil
-                    try await Self.insertAttempt(connection, attempt, logger)
+                    writes.attempts.append(attempt)
                     current[attempt.deliveryID] = row
                     recording.attempts.append(attempt)
                     recording.deliveryStates.append(nil)
                     continue
                 }
-                try await Self.insertAttempt(connection, attempt, logger)
+                writes.attempts.append(attempt)
                 let kind = HealthChangeKind(record.endpointChange)
                 if kind == .disable || lastHealthChange[attempt.endpointID] != kind {
+                    if kind == .disable { try await writes.flush(connection, logger) }
                     touchedEvents += try await Self.apply(record.endpointChange, endpointID: attempt.endpointID, connection, logger)
                     lastHealthChange[attempt.endpointID] = kind
                 }
@@ -66,13 +70,10 @@ extension PostgresStore {
                     if !enabled { state = .paused }
                     if nextAttemptAt == nil { nextAttemptAt = attempt.createdAt }
                 }
-                try await connection.rows(
-                    """
-                    UPDATE deliveries SET state = \(state.rawValue), attempt_count = attempt_count + 1,
-                    next_attempt_at = \(nextAttemptAt?.unixSeconds), lease_expires_at = NULL, lease_token = NULL,
-                    last_status_code = \(attempt.statusCode), last_error = \(attempt.errorClass),
-                    updated_at = \(attempt.createdAt.unixSeconds) WHERE id = \(attempt.deliveryID)
-                    """, logger)
+                writes.update(
+                    DeliveryUpdate(
+                        id: attempt.deliveryID, state: state.rawValue, next_attempt_at: nextAttemptAt?.unixSeconds,
+                        last_status_code: attempt.statusCode, last_error: attempt.errorClass, updated_at: attempt.createdAt.unixSeconds))
                 row.token = nil
                 row.state = state.rawValue
                 current[attempt.deliveryID] = row
@@ -80,6 +81,7 @@ extension PostgresStore {
                 recording.deliveryStates.append(state)
                 touchedEvents.append(attempt.eventID)
             }
+            try await writes.flush(connection, logger)
             recording.eventStatusChanges = try await Self.refreshEventStatuses(connection, eventIDs: touchedEvents, logger)
             return recording
         }
@@ -92,7 +94,7 @@ extension PostgresStore {
         try await rows(
             """
             UPDATE deliveries d SET state = 'pending', next_attempt_at = \(date.unixSeconds), lease_expires_at = NULL,
-            lease_token = NULL, updated_at = \(date.unixSeconds)
+            lease_token = NULL, lease_holder = NULL, updated_at = \(date.unixSeconds)
             FROM unnest(\(releases.map(\.deliveryID))::text[], \(releases.map(\.leaseToken))::bigint[]) AS r(id, token)
             WHERE d.id = r.id AND d.lease_token = r.token AND d.state = 'in_flight'
             """)
@@ -110,17 +112,90 @@ extension PostgresStore {
         }
     }
 
-    private static func insertAttempt(_ connection: PostgresConnection, _ attempt: Attempt, _ logger: Logger) async throws {
-        try await connection.rows(
-            """
-            INSERT INTO attempts (id, tenant_id, delivery_id, event_id, endpoint_id, number, url, request_headers,
-            status_code, error_class, error_message, response_body, duration_ms, created_at, next_retry_at, superseded, node)
-            VALUES (\(attempt.id), \(attempt.tenantID), \(attempt.deliveryID), \(attempt.eventID), \(attempt.endpointID),
-            \(attempt.number), \(attempt.url), \(PostgresRows.json(attempt.requestHeaders)), \(attempt.statusCode),
-            \(attempt.errorClass), \(attempt.errorMessage), \(attempt.responseBody), \(attempt.durationMilliseconds),
-            \(attempt.createdAt.unixSeconds), \(attempt.nextRetryAt?.unixSeconds), \(attempt.superseded), \(attempt.node))
-            ON CONFLICT (id) DO NOTHING
-            """, logger)
+    /// A delivery's row after its batch's attempts, as `jsonb_to_recordset` reads it.
+    struct DeliveryUpdate: Encodable {
+        var id: String
+        var state: String
+        var next_attempt_at: Double?
+        var last_status_code: Int?
+        var last_error: String?
+        var updated_at: Double
+        /// Attempts this batch adds to `attempt_count`.
+        var attempts = 1
+    }
+
+    /// An attempt row, as `jsonb_to_recordset` reads it.
+    struct AttemptRow: Encodable {
+        var id, tenant_id, delivery_id, event_id, endpoint_id: String
+        var number: Int
+        var url, request_headers: String
+        var status_code: Int?
+        var error_class, error_message, response_body: String?
+        var duration_ms: Int
+        var created_at: Double
+        var next_retry_at: Double?
+        var superseded: Bool
+        var node: String?
+
+        init(_ attempt: Attempt) {
+            (id, tenant_id, delivery_id, event_id, endpoint_id) = (attempt.id, attempt.tenantID, attempt.deliveryID, attempt.eventID, attempt.endpointID)
+            (number, url, request_headers) = (attempt.number, attempt.url, PostgresRows.json(attempt.requestHeaders))
+            (status_code, error_class, error_message, response_body) = (attempt.statusCode, attempt.errorClass, attempt.errorMessage, attempt.responseBody)
+            (duration_ms, created_at, next_retry_at) = (attempt.durationMilliseconds, attempt.createdAt.unixSeconds, attempt.nextRetryAt?.unixSeconds)
+            (superseded, node) = (attempt.superseded, attempt.node)
+        }
+    }
+
+    /// Attempts to insert and delivery rows to update, written in two statements.
+    struct BatchWrites {
+        var attempts: [Attempt] = []
+        private var updates: [DeliveryUpdate] = []
+        private var index: [String: Int] = [:]
+
+        /// The delivery's row after this record; a second record of one delivery in a batch
+        /// replaces the first's values and adds its attempt.
+        mutating func update(_ update: DeliveryUpdate) {
+            if let at = index[update.id] {
+                let count = updates[at].attempts
+                updates[at] = update
+                updates[at].attempts = count + 1
+            } else {
+                index[update.id] = updates.count
+                updates.append(update)
+            }
+        }
+
+        mutating func flush(_ connection: PostgresConnection, _ logger: Logger) async throws {
+            if !attempts.isEmpty {
+                try await connection.rows(
+                    """
+                    INSERT INTO attempts (id, tenant_id, delivery_id, event_id, endpoint_id, number, url, request_headers,
+                    status_code, error_class, error_message, response_body, duration_ms, created_at, next_retry_at, superseded, node)
+                    SELECT id, tenant_id, delivery_id, event_id, endpoint_id, number, url, request_headers,
+                    status_code, error_class, error_message, response_body, duration_ms, created_at, next_retry_at, superseded, node
+                    FROM jsonb_to_recordset(\(PostgresRows.json(attempts.map(AttemptRow.init)))::jsonb) AS x(
+                        id TEXT, tenant_id TEXT, delivery_id TEXT, event_id TEXT, endpoint_id TEXT, number BIGINT, url TEXT,
+                        request_headers TEXT, status_code BIGINT, error_class TEXT, error_message TEXT, response_body TEXT,
+                        duration_ms BIGINT, created_at DOUBLE PRECISION, next_retry_at DOUBLE PRECISION, superseded BOOLEAN, node TEXT)
+                    ON CONFLICT (id) DO NOTHING
+                    """, logger)
+                attempts.removeAll()
+            }
+            if !updates.isEmpty {
+                try await connection.rows(
+                    """
+                    UPDATE deliveries d SET state = u.state, attempt_count = d.attempt_count + u.attempts,
+                    next_attempt_at = u.next_attempt_at, lease_expires_at = NULL, lease_token = NULL, lease_holder = NULL,
+                    last_status_code = u.last_status_code, last_error = u.last_error, updated_at = u.updated_at
+                    FROM jsonb_to_recordset(\(PostgresRows.json(updates))::jsonb) AS u(
+                        id TEXT, state TEXT, next_attempt_at DOUBLE PRECISION, last_status_code BIGINT, last_error TEXT,
+                        updated_at DOUBLE PRECISION, attempts BIGINT)
+                    WHERE d.id = u.id
+                    """, logger)
+                updates.removeAll()
+                index.removeAll()
+            }
+        }
     }
 
     /// Applies an endpoint health change; returns the events of deliveries it paused.

@@ -47,6 +47,49 @@ extension PostgresStore {
         try await rows("DELETE FROM changes WHERE created_at < \(Date().timeIntervalSince1970 - age) RETURNING 1").count
     }
 
+    /// The changes `references` name, in their order, read back as stored now (`nil` where the
+    /// subject is gone): events with their deliveries and attempts in one query per kind, the
+    /// rest one by one. A relay tailing thousands of changes a second needs the batch.
+    func changes(for references: [ChangeReference]) async throws -> [Change?] {
+        let eventIDs = Array(Set(references.lazy.filter { $0.kind == "event" }.map(\.subject)))
+        let attemptIDs = Array(Set(references.lazy.filter { $0.kind == "attempt" }.map(\.subject)))
+        var events: [String: Event] = [:]
+        var deliveries: [String: [Delivery]] = [:]
+        if !eventIDs.isEmpty {
+            for row in try await rows("SELECT * FROM events WHERE id = ANY(\(eventIDs))") {
+                let event = try PostgresRows.event(row)
+                events[event.id] = event
+            }
+            for row in try await rows("SELECT * FROM deliveries WHERE event_id = ANY(\(eventIDs)) ORDER BY created_at, seq") {
+                let delivery = try PostgresRows.delivery(row)
+                deliveries[delivery.eventID, default: []].append(delivery)
+            }
+        }
+        var attempts: [String: Attempt] = [:]
+        if !attemptIDs.isEmpty {
+            for row in try await rows("SELECT * FROM attempts WHERE id = ANY(\(attemptIDs))") {
+                let attempt = try PostgresRows.attempt(row)
+                attempts[attempt.id] = attempt
+            }
+        }
+        var changes: [Change?] = []
+        changes.reserveCapacity(references.count)
+        for reference in references {
+            switch reference.kind {
+            case "event":
+                changes.append(events[reference.subject].flatMap { event in
+                    event.tenantID == reference.tenantID ? .eventPublished(event, deliveries: deliveries[event.id] ?? []) : nil
+                })
+            case "attempt":
+                let state = Delivery.State(rawValue: reference.detail ?? "") ?? .pending
+                changes.append(attempts[reference.subject].map { .attemptRecorded($0, delivery: state) })
+            default:
+                changes.append(try await change(for: reference))
+            }
+        }
+        return changes
+    }
+
     /// The change a reference names, read back as it is stored now; `nil` when its subject is gone.
     func change(for reference: ChangeReference) async throws -> Change? {
         let tenant = reference.tenantID

@@ -14,7 +14,12 @@ extension PostgresStore {
     /// skipped (its deliveries are left for the next round). Then, in a new snapshot that sees
     /// every claim committed before the lock was taken, each locked endpoint gets room for
     /// `min(perEndpointLimit, max_concurrency − deliveries in flight under an unexpired
-    /// lease)`: the endpoint's concurrency limit holds across the cluster. Its waiting
+    /// lease)`: the endpoint's concurrency limit holds across the cluster. A node that holds
+    /// every unexpired lease of the endpoint itself (or none is held) gets `perEndpointLimit`
+    /// instead and claims ahead, as on SQLite: its dispatcher sends at most `max_concurrency`
+    /// of them at once, and no other node gets room while it holds more than that, so the
+    /// limit still holds across the cluster while its slots never wait for a claim round trip.
+    /// Leases name their holder (`lease_holder`, this store's ``claimant``). Its waiting
     /// deliveries due by `now` and its in-flight ones whose lease expired are taken with
     /// `FOR UPDATE SKIP LOCKED`, oldest due first, `limit` in all, and become `in_flight` until
     /// `now + leaseDuration` under a new lease token.
@@ -42,10 +47,13 @@ extension PostgresStore {
             let deliveries = try await connection.rows(
                 """
                 WITH eligible AS MATERIALIZED (
-                    SELECT e.id, LEAST(\(request.perEndpointLimit)::bigint, e.max_concurrency - (
-                        SELECT COUNT(*) FROM deliveries f
-                        WHERE f.endpoint_id = e.id AND f.state = 'in_flight' AND f.lease_expires_at > \(now))) AS room
-                    FROM endpoints e WHERE e.id = ANY(\(locked))
+                    SELECT e.id, CASE WHEN held.others = 0 THEN \(request.perEndpointLimit)::bigint
+                        ELSE LEAST(\(request.perEndpointLimit)::bigint, e.max_concurrency - held.total) END AS room
+                    FROM endpoints e CROSS JOIN LATERAL (
+                        SELECT COUNT(*) AS total, COUNT(*) FILTER (WHERE f.lease_holder IS DISTINCT FROM \(claimant)) AS others
+                        FROM deliveries f
+                        WHERE f.endpoint_id = e.id AND f.state = 'in_flight' AND f.lease_expires_at > \(now)) held
+                    WHERE e.id = ANY(\(locked))
                 ),
                 waiting AS (
                     SELECT w.seq, w.endpoint_id, w.next_attempt_at FROM eligible el CROSS JOIN LATERAL (
@@ -70,7 +78,8 @@ extension PostgresStore {
                     SELECT r.seq FROM ranked r JOIN eligible el ON el.id = r.endpoint_id WHERE r.rank <= el.room
                     ORDER BY r.next_attempt_at NULLS FIRST, r.seq LIMIT \(request.limit)
                 )
-                UPDATE deliveries d SET state = 'in_flight', lease_expires_at = \(lease), lease_token = \(token), updated_at = \(now)
+                UPDATE deliveries d SET state = 'in_flight', lease_expires_at = \(lease), lease_token = \(token),
+                    lease_holder = \(claimant), updated_at = \(now)
                 FROM chosen WHERE d.seq = chosen.seq
                 RETURNING d.*
                 """, logger)
@@ -141,7 +150,8 @@ extension PostgresStore {
             UPDATE deliveries SET
                 state = CASE WHEN EXISTS (SELECT 1 FROM endpoints e WHERE e.id = deliveries.endpoint_id AND e.enabled)
                         THEN 'pending' ELSE 'paused' END,
-                next_attempt_at = \(now.unixSeconds), lease_expires_at = NULL, lease_token = NULL, updated_at = \(now.unixSeconds)
+                next_attempt_at = \(now.unixSeconds), lease_expires_at = NULL, lease_token = NULL, lease_holder = NULL,
+                updated_at = \(now.unixSeconds)
             WHERE state = 'in_flight' RETURNING 1
             """
         ).count

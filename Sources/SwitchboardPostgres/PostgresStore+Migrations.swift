@@ -100,6 +100,13 @@ extension PostgresStore {
         Migration(version: "v1-initial", statements: v1),
         Migration(version: "v2-cluster-nodes", statements: v2),
         Migration(version: "v3-change-feed", statements: v3),
+        Migration(version: "v4-lease-holder", statements: v4),
+    ]
+
+    /// Which store instance (node) holds each in-flight delivery's lease: a node that is an
+    /// endpoint's only lease holder may claim ahead of its slots (see `claimDueDeliveries`).
+    private static let v4: [String] = [
+        "ALTER TABLE deliveries ADD COLUMN lease_holder TEXT",
     ]
 
     /// The cluster-wide change feed: one row per change, naming what changed (never its

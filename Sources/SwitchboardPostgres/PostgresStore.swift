@@ -25,7 +25,12 @@ public final class PostgresStore: Store {
     let sealer: SecretSealer
     /// Whether writes that make deliveries due NOTIFY ``ClusterNode/wakeupChannel``.
     let notify: Bool
+    /// This store instance's name in `deliveries.lease_holder`: random, one per process (node).
+    let claimant: String
     private let runner: Task<Void, Never>
+
+    /// Claims count deliveries sent but not yet recorded against their endpoint's room.
+    public var claimsWaitForRecords: Bool { true }
 
     /// Connects, migrates the schema (once across nodes, under an advisory lock) and checks
     /// that `sealer` opens every sealed secret.
@@ -45,6 +50,7 @@ public final class PostgresStore: Store {
     ) async throws {
         self.configuration = configuration
         self.notify = notify
+        self.claimant = "c" + String(RandomBytes.uint64(), radix: 36)
         self.sealer = sealer
         self.logger = logger
         let client = PostgresClient(configuration: try Self.clientConfiguration(configuration), backgroundLogger: logger)

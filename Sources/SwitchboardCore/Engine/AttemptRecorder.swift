@@ -32,10 +32,17 @@ final class AttemptRecorder: Sendable {
     private let store: any Store
     private let feed: ChangeFeed
     private let logger: Logger
+    /// Called after each commit (the dispatcher claims again when the store counts
+    /// unrecorded sends against an endpoint's room).
+    private let committed: @Sendable () -> Void
 
-    init(store: any Store, feed: ChangeFeed, capacity: Int = 8192, maxBatch: Int = 1024, logger: Logger) {
+    init(
+        store: any Store, feed: ChangeFeed, capacity: Int = 8192, maxBatch: Int = 1024, logger: Logger,
+        committed: @escaping @Sendable () -> Void = {}
+    ) {
         self.store = store
         self.feed = feed
+        self.committed = committed
         self.capacity = capacity
         self.maxBatch = maxBatch
         self.logger = logger
@@ -121,6 +128,7 @@ final class AttemptRecorder: Sendable {
             logger.error("attempts not recorded; their deliveries are sent again when their leases lapse", metadata: ["attempts": "\(records.count)"])
             return
         }
+        committed()
         var changes: [Change] = []
         changes.reserveCapacity(recording.attempts.count + recording.eventStatusChanges.count)
         for (attempt, state) in zip(recording.attempts, recording.deliveryStates) {

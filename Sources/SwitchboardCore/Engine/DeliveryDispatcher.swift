@@ -40,7 +40,12 @@ public final class DeliveryDispatcher: Service, Sendable {
         self.transport = transport
         self.requeueInFlightOnStart = requeueInFlightOnStart
         self.logger = logger
-        self.recorder = AttemptRecorder(store: switchboard.store, feed: switchboard.feed, logger: logger)
+        // A store that counts sent-but-unrecorded deliveries against their endpoint's room
+        // (PostgreSQL) has room again once the records commit: claim then, not at the next poll.
+        let signal = switchboard.wakeSignal
+        let claimsAfterCommit = switchboard.store.claimsWaitForRecords
+        let wake: @Sendable () -> Void = { if claimsAfterCommit { signal.wake() } }
+        self.recorder = AttemptRecorder(store: switchboard.store, feed: switchboard.feed, logger: logger, committed: wake)
     }
 
     /// Deliveries being attempted right now.

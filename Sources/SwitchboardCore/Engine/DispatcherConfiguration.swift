@@ -64,11 +64,16 @@ public struct DispatcherConfiguration: Sendable, Hashable {
     /// How long a claim lasts before another worker may take the delivery over: strictly
     /// longer than a claimed delivery can wait for its endpoint's slot and then be sent,
     /// because a job starts only with ``leaseMargin`` plus a whole attempt left on its lease.
-    public var leaseDuration: TimeInterval { requestTimeout * 4 + 60 }
+    /// Four attempts plus two margins: 180 s with the default 30 s request timeout, 18 s with
+    /// a 2 s one. It is how long the deliveries a killed node had claimed wait before another
+    /// node takes them over.
+    public var leaseDuration: TimeInterval { requestTimeout * 4 + leaseMargin * 2 }
 
     /// What a claimed job must have left on its lease, besides a whole attempt, to be sent;
-    /// one with less is handed back to the store instead.
-    public var leaseMargin: TimeInterval { 30 }
+    /// one with less is handed back to the store instead. It covers recording the attempt
+    /// after the send (the recorder retries a failing commit for about 1.3 s): twice the
+    /// request timeout, at least 5 s and at most 30 s.
+    public var leaseMargin: TimeInterval { min(30, max(5, requestTimeout * 2)) }
 }
 
 /// The version Switchboard reports in `User-Agent` and `--version`.
