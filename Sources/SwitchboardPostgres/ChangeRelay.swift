@@ -11,8 +11,8 @@ import SwitchboardCore
 /// tails the table from its last id, when notified and at least every second, reads each
 /// change of another node back from the store and publishes it on its own feed, so
 /// `/v1/stream` and consoles on one node see what every node did. Changes this relay
-/// republished are not appended again. Ids are assigned before commit, so the tail re-reads
-/// a window below its cursor and skips ids it has seen: a row that commits late is not lost.
+/// republished are not appended again. Ids are assigned before commit, so the tail
+/// (``ChangeTail``) looks again for the ids it skipped: a row that commits late is not lost.
 final class ChangeRelay: Sendable {
     private let store: PostgresStore
     private let node: String
@@ -101,44 +101,39 @@ final class ChangeRelay: Sendable {
         }
     }
 
-    /// How far below its cursor the tail looks again for rows that committed late.
-    private static let window: Int64 = 1000
+    private static let batch = 2000
 
     private func tail() async {
-        var cursor: Int64 = 0
+        var start: Int64 = 0
         while !Task.isCancelled {
             do {
-                cursor = try await store.latestChangeID()
+                start = try await store.latestChangeID()
                 break
             } catch {
                 do { try await Task.sleep(for: .seconds(1)) } catch { return }
             }
         }
-        var seen = Set<Int64>()
         // What is already in the table happened before this node started: not replayed.
-        if let recent = try? await store.changes(after: max(0, cursor - Self.window), limit: Int(Self.window) + 1) {
-            for row in recent { seen.insert(row.id) }
-        }
+        var position = ChangeTail(cursor: start)
         for await _ in pokes {
             if Task.isCancelled { return }
             do {
                 while true {
-                    let rows = try await store.changes(after: max(0, cursor - Self.window), limit: 2000)
-                    var fresh = 0
-                    var references: [ChangeReference] = []
-                    for row in rows where seen.insert(row.id).inserted {
-                        fresh += 1
-                        cursor = max(cursor, row.id)
-                        if row.node != node { references.append(row.reference) }
+                    let before = position.cursor
+                    let rows = try await store.changes(after: before, limit: Self.batch, also: position.missing)
+                    let fresh = Set(position.accept(rows.map(\.id), at: .now))
+                    // Read back in one batch per kind, published in id order; only while the feed
+                    // has a subscriber besides this relay (an SSE client, a console): what nobody
+                    // watches is not read back.
+                    if feed.subscriberCount > 1 {
+                        let references = rows.sorted { $0.id < $1.id }.filter { fresh.contains($0.id) && $0.node != node }.map(\.reference)
+                        for change in try await store.changes(for: references) {
+                            guard let change else { continue }
+                            injected.withLock { $0[change, default: 0] += 1 }
+                            feed.publish(change)
+                        }
                     }
-                    // Read back in one batch per kind, published in the table's order.
-                    for change in try await store.changes(for: references) {
-                        guard let change else { continue }
-                        injected.withLock { $0[change, default: 0] += 1 }
-                        feed.publish(change)
-                    }
-                    seen = seen.filter { $0 > cursor - 2 * Self.window }
-                    if rows.count < 2000 || fresh == 0 { break }
+                    if rows.lazy.filter({ $0.id > before }).count < Self.batch { break }
                 }
             } catch {
                 logger.warning("cluster change feed: reading changes failed; trying again", metadata: ["error": "\(error)"])

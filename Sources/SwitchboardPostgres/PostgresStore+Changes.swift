@@ -31,10 +31,15 @@ extension PostgresStore {
         try await rows("SELECT COALESCE(MAX(id), 0) FROM changes").first?.decode(Int64.self) ?? 0
     }
 
-    /// Change rows with an id above `after`, oldest first, with the node that made each.
-    func changes(after: Int64, limit: Int) async throws -> [(id: Int64, node: String, reference: ChangeReference)] {
+    /// Change rows with an id above `after` (oldest first, `limit` at most) and those of the ids
+    /// `also` names, with the node that made each; one round trip.
+    func changes(after: Int64, limit: Int, also: [Int64] = []) async throws -> [(id: Int64, node: String, reference: ChangeReference)] {
         try await rows(
-            "SELECT id, node, kind, tenant_id, subject, detail FROM changes WHERE id > \(after) ORDER BY id LIMIT \(limit)"
+            """
+            (SELECT id, node, kind, tenant_id, subject, detail FROM changes WHERE id = ANY(\(also)))
+            UNION ALL
+            (SELECT id, node, kind, tenant_id, subject, detail FROM changes WHERE id > \(after) ORDER BY id LIMIT \(limit))
+            """
         ).map { row in
             let (id, node, kind, tenant, subject, detail) = try row.decode((Int64, String, String, String, String, String?).self)
             return (id, node, ChangeReference(kind: kind, tenantID: tenant, subject: subject, detail: detail))

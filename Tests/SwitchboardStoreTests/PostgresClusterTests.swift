@@ -150,6 +150,44 @@ struct PostgresClusterTests {
         }
     }
 
+    @Test("a change row that commits after a higher id is still read by the tail, once")
+    func lateChangeRow() async throws {
+        try await F.with(.postgres) { fixture in
+            let store = try #require(fixture.store as? PostgresStore)
+            let other = try await nodes(fixture, 1)[0]
+            var tail = ChangeTail(cursor: try await store.latestChangeID())
+            let (inserted, insertedID) = AsyncStream<Int64>.makeStream()
+            let (commit, commitNow) = AsyncStream<Void>.makeStream()
+            let slow = Task {
+                try await other.transaction { connection in
+                    let id = try await connection.rows(
+                        "INSERT INTO changes (node, kind, tenant_id, subject, created_at) VALUES ('slow', 'event', 'default', 'evt_late', 0) RETURNING id",
+                        F.quietLogger
+                    ).first!.decode(Int64.self)
+                    insertedID.yield(id)
+                    for await _ in commit { break }
+                }
+            }
+            var ids = inserted.makeAsyncIterator()
+            let lateID = try #require(await ids.next())
+            try await store.appendChanges([ChangeReference(kind: "event", tenantID: "default", subject: "evt_early")], node: "fast")
+
+            let first = try await store.changes(after: tail.cursor, limit: 100, also: tail.missing)
+            let fresh = tail.accept(first.map(\.id), at: .now)
+            #expect(first.map(\.reference.subject) == ["evt_early"])
+            #expect(tail.missing == [lateID], "the uncommitted row's id is remembered")
+
+            commitNow.yield()
+            try await slow.value
+            let second = try await store.changes(after: tail.cursor, limit: 100, also: tail.missing)
+            #expect(tail.accept(second.map(\.id), at: .now) == [lateID])
+            #expect(second.map(\.reference.subject) == ["evt_late"])
+            #expect(tail.missing.isEmpty)
+            #expect(fresh.count == 1)
+            await other.close()
+        }
+    }
+
     @Test("a wrong password or an unreachable server fails with the redacted URL, never the password")
     func passwordNeverShown() async throws {
         let url = try #require(ProcessInfo.processInfo.environment[StoreKind.postgresURLVariable], "\(StoreKind.postgresURLVariable) is not set")
