@@ -197,6 +197,7 @@ public final class PostgresStore: Store {
     /// arguments, which PostgreSQL leaves out of it) or the client's error code.
     func mapped(_ error: any Error, conflict: String? = nil) -> any Error {
         if error is StoreError || error is CancellationError { return error }
+        if Self.isCancelledConnectionWait(error) { return CancellationError() }
         if let error = error as? SecretSealerError {
             logger.error("cannot open a sealed secret", metadata: ["reason": "\(error)"])
             return StoreError.unavailable(error.description)
@@ -207,6 +208,12 @@ public final class PostgresStore: Store {
         let reason = Self.reason(error)
         logger.error("database call failed", metadata: ["url": "\(configuration.redactedURL)", "reason": "\(reason)"])
         return StoreError.unavailable(reason)
+    }
+
+    /// Whether `error` is the pool's answer to a task cancelled while it waited for a connection
+    /// (postgres-nio's pool errors live in an underscored module; their description names the case).
+    static func isCancelledConnectionWait(_ error: any Error) -> Bool {
+        String(describing: type(of: error)) == "ConnectionPoolError" && String(describing: error).contains("requestCancelled")
     }
 
     /// A short reason for `error` that carries no bound value and no password.
@@ -224,6 +231,11 @@ public final class PostgresStore: Store {
             return "\(error.code)"
         }
         if let error = error as? PostgresDecodingError { return "cannot decode column \(error.columnName)" }
+        if String(describing: type(of: error)) == "ConnectionPoolError" {
+            if isCancelledConnectionWait(error) { return "the wait for a database connection was cancelled" }
+            if String(describing: error).contains("poolShutdown") { return "the database connection pool is shut down" }
+            return "cannot connect to the database (connection attempts keep failing)"
+        }
         return String(describing: type(of: error))
     }
 }

@@ -33,6 +33,8 @@ struct BenchCommand: AsyncParsableCommand {
     @Option(help: "SQLite durability: full or normal.") var synchronous: String = "full"
     @Option(name: .customLong("store-url"), help: "Measure on PostgreSQL: each scenario gets a throwaway schema in this database (postgres://user:pass@host:port/db).")
     var storeURL: String?
+    @Option(help: "With --store-url: run this many nodes on the one database, each with its own dispatcher and connection pool, publishing to them in turn (delivered/s is their total).")
+    var nodes: Int = 1
     @Flag(help: "Send the events as Stripe-signed requests to an inbound source (verification, dedupe and source counters included) instead of publishing them.")
     var stripeSource = false
 
@@ -45,6 +47,7 @@ struct BenchCommand: AsyncParsableCommand {
             "switchboard bench: default dispatcher configuration, endpoint concurrency \(DispatcherConfiguration().endpointConcurrency), "
                 + (storeURL.flatMap { try? PostgresStoreConfiguration(url: $0).redactedURL }.map { "store \($0), " } ?? "synchronous=\(settings.synchronous.rawValue), ")
                 + "events through \(stripeSource ? "a Stripe source" : "the publish API"), "
+                + (nodes > 1 ? "\(nodes) nodes in this process, " : "")
                 + "\(ProcessInfo.processInfo.activeProcessorCount) cores")
         print("  receiver, publishers and engine share this process: CPU and RSS figures include all three")
         let runner = BenchScenarioRunner(settings: settings, logger: logger)
@@ -64,11 +67,13 @@ struct BenchCommand: AsyncParsableCommand {
         guard endpoints.map({ $0 >= 0 }) ?? true, slowEndpoints.map({ $0 > 0 }) ?? true, stored.map({ $0 > 0 }) ?? true else {
             throw ValidationError("--endpoints must be 0 or more, --slow-endpoints and --stored positive")
         }
+        guard nodes >= 1 else { throw ValidationError("--nodes must be 1 or more") }
+        guard nodes == 1 || storeURL != nil else { throw ValidationError("--nodes needs --store-url: several nodes share one PostgreSQL database") }
         guard rate.map({ $0 > 0 }) ?? true, duration.map({ $0 > 0 }) ?? true else { throw ValidationError("--rate and --duration must be positive") }
         return BenchSettings(
             events: events, publishers: publishers, rate: rate ?? 1_000, duration: .seconds(duration ?? (quick ? 3 : 10)),
             slowEndpoints: slowEndpoints ?? (quick ? 16 : 64), storedEvents: stored ?? 1_000_000, quick: quick, synchronous: mode,
-            stripeSource: stripeSource, storeURL: storeURL)
+            stripeSource: stripeSource, storeURL: storeURL, nodes: nodes)
     }
 
     /// The scenarios the flags name, in suite order; the suite when they name none.

@@ -20,12 +20,16 @@ struct BenchPublisher: Sendable {
     static let stripeSecret = "whsec_bench_stripe_secret"
     static let payload = Data(#"{"order_id":"ord_1","total":149.5,"currency":"EUR"}"#.utf8)
 
-    let switchboard: Switchboard
+    /// The nodes events are published to, in turn (one unless `bench --nodes`); the first
+    /// creates the endpoints and sources.
+    let nodes: [Switchboard]
+    var switchboard: Switchboard { nodes[0] }
     /// The inbound source per tenant when events go through a Stripe source; empty for the publish API.
     let sources: [TenantID: Source]
 
     /// A publisher for `tenants`; with `stripeSource`, each tenant gets a Stripe source its endpoints subscribe to.
-    static func make(_ switchboard: Switchboard, tenants: [TenantID], stripeSource: Bool) async throws -> BenchPublisher {
+    static func make(_ nodes: [Switchboard], tenants: [TenantID], stripeSource: Bool) async throws -> BenchPublisher {
+        let switchboard = nodes[0]
         var sources: [TenantID: Source] = [:]
         if stripeSource {
             for tenant in tenants {
@@ -33,7 +37,7 @@ struct BenchPublisher: Sendable {
                     SourceDraft(name: "bench-\(tenant)", provider: .stripe, signingSecret: stripeSecret), tenant: tenant)
             }
         }
-        return BenchPublisher(switchboard: switchboard, sources: sources)
+        return BenchPublisher(nodes: nodes, sources: sources)
     }
 
     /// Creates `count` endpoints of `tenant` delivering to `url`, with the default concurrency.
@@ -53,6 +57,7 @@ struct BenchPublisher: Sendable {
 
     /// Publishes event number `index` for `tenant` and returns its id.
     func publish(_ index: Int, tenant: TenantID) async throws -> String {
+        let switchboard = nodes[index % nodes.count]
         if let source = sources[tenant] {
             return try await switchboard.ingest(slug: source.slug, request: Self.stripeRequest(index)).event.id
         }

@@ -6,19 +6,24 @@ import SwitchboardPostgres
 import SwitchboardSQLite
 import SwitchboardTransport
 
-/// One scenario's world: a fresh SQLite store in its own temporary directory, the dispatcher
-/// core with its default configuration, the delivery transport, a running dispatcher and a
-/// receiver on loopback. Built by ``run(synchronous:logger:_:)`` and torn down after.
+/// One scenario's world: a fresh SQLite store in its own temporary directory (or a throwaway
+/// PostgreSQL schema), the dispatcher core with its default configuration, the delivery
+/// transport, a running dispatcher and a receiver on loopback. On PostgreSQL it may be several
+/// nodes, each with its own store connection pool, dispatcher, transport and cluster node
+/// (wake-ups, cluster-wide feed), as several `serve` processes would be. Built by
+/// ``run(synchronous:storeURL:nodes:logger:_:)`` and torn down after.
 final class BenchRig: Sendable {
     let directory: URL
     let store: any Store
-    let switchboard: Switchboard
+    /// The nodes; the first also sets the scenario up.
+    let nodes: [Switchboard]
     let receiver: BenchReceiver
+    var switchboard: Switchboard { nodes[0] }
 
-    private init(directory: URL, store: any Store, switchboard: Switchboard, receiver: BenchReceiver) {
+    private init(directory: URL, store: any Store, nodes: [Switchboard], receiver: BenchReceiver) {
         self.directory = directory
         self.store = store
-        self.switchboard = switchboard
+        self.nodes = nodes
         self.receiver = receiver
     }
 
@@ -29,42 +34,66 @@ final class BenchRig: Sendable {
             addressGuard: configuration.destinations.network)
     }
 
-    /// Builds a rig, runs `body` with the dispatcher running, then tears it down: the receiver
+    /// Builds a rig, runs `body` with the dispatchers running, then tears it down: the receiver
     /// stops first (so requests left hanging fail at once instead of holding the drain), the
-    /// dispatcher shuts down gracefully (stops claiming, records what finished), then the
-    /// transport; the directory is deleted.
+    /// dispatchers shut down gracefully (stop claiming, record what finished), then the
+    /// transports; the directory is deleted.
     ///
-    /// With `storeURL`, the store is PostgreSQL: a schema of its own in that database, dropped after.
+    /// With `storeURL`, the store is PostgreSQL: a schema of its own in that database, shared by
+    /// `nodes` nodes and dropped after.
     static func run<Result: Sendable>(
-        synchronous: SQLiteStore.SynchronousMode, storeURL: String? = nil, logger: Logger, _ body: (BenchRig) async throws -> Result
+        synchronous: SQLiteStore.SynchronousMode, storeURL: String? = nil, nodes nodeCount: Int = 1, logger: Logger,
+        _ body: (BenchRig) async throws -> Result
     ) async throws -> Result {
+        precondition(nodeCount == 1 || storeURL != nil, "several nodes need a PostgreSQL store")
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("switchboard-bench-\(UUID().uuidString.prefix(8))")
         defer { try? FileManager.default.removeItem(at: directory) }
         let sealer = SecretSealer(keyring: MasterKeyring(current: .generate()), origin: "a throwaway bench key")
-        let store: any Store
-        var postgres: PostgresStore?
+        var stores: [any Store] = []
+        var postgres: [PostgresStore] = []
         if let storeURL {
-            let schema = "switchboard_bench_" + UUID().uuidString.prefix(8).lowercased()
-            let opened = try await PostgresStore(configuration: try PostgresStoreConfiguration(url: storeURL, schema: schema), sealer: sealer, logger: logger)
-            postgres = opened
-            store = opened
+            let configuration = try PostgresStoreConfiguration(url: storeURL, schema: "switchboard_bench_" + UUID().uuidString.prefix(8).lowercased())
+            for _ in 0..<nodeCount {
+                let opened = try await PostgresStore(configuration: configuration, sealer: sealer, logger: logger)
+                postgres.append(opened)
+                stores.append(opened)
+            }
         } else {
-            store = try SQLiteStore(
-                path: directory.appendingPathComponent("bench.sqlite").path, synchronous: synchronous, sealer: sealer, logger: logger)
+            stores.append(
+                try SQLiteStore(
+                    path: directory.appendingPathComponent("bench.sqlite").path, synchronous: synchronous, sealer: sealer, logger: logger))
         }
-        // The default configuration, with the dev switch: the bench's receiver is on loopback.
-        let switchboard = Switchboard(store: store, configuration: DispatcherConfiguration(destinations: .development), logger: logger)
         let receiver = try await BenchReceiver.start()
-        let transport = makeTransport(configuration: switchboard.configuration)
-        let dispatcher = DeliveryDispatcher(switchboard: switchboard, transport: transport, requeueInFlightOnStart: postgres == nil, logger: logger)
-        let services = ServiceGroup(configuration: ServiceGroupConfiguration(services: [dispatcher], logger: logger))
-        let rig = BenchRig(directory: directory, store: store, switchboard: switchboard, receiver: receiver)
+        var switchboards: [Switchboard] = []
+        var transports: [any DeliveryTransport] = []
+        var services: [any Service] = []
+        for (index, store) in stores.enumerated() {
+            // The default configuration, with the dev switch: the bench's receiver is on loopback.
+            var configuration = DispatcherConfiguration(destinations: .development)
+            let nodeID = postgres.isEmpty ? nil : ClusterNode.makeID()
+            configuration.nodeID = nodeID
+            let switchboard = Switchboard(store: store, configuration: configuration, logger: logger)
+            let transport = makeTransport(configuration: configuration)
+            let dispatcher = DeliveryDispatcher(switchboard: switchboard, transport: transport, requeueInFlightOnStart: postgres.isEmpty, logger: logger)
+            services.append(dispatcher)
+            if let nodeID {
+                services.append(
+                    ClusterNode(
+                        id: nodeID, store: postgres[index], version: SwitchboardVersion.current, notify: true,
+                        inFlight: { dispatcher.inFlightCount }, onWake: { switchboard.wakeDispatcher() }, leaderJobs: {},
+                        feed: switchboard.feed, logger: logger))
+            }
+            switchboards.append(switchboard)
+            transports.append(transport)
+        }
+        let group = ServiceGroup(configuration: ServiceGroupConfiguration(services: services, logger: logger))
+        let rig = BenchRig(directory: directory, store: stores[0], nodes: switchboards, receiver: receiver)
         let outcome: Swift.Result<Result, any Error>
         do {
             outcome = .success(
-                try await withThrowingTaskGroup(of: Void.self) { group in
-                    group.addTask { try await services.run() }
-                    defer { group.cancelAll() }
+                try await withThrowingTaskGroup(of: Void.self) { tasks in
+                    tasks.addTask { try await group.run() }
+                    defer { tasks.cancelAll() }
                     let result: Result
                     do {
                         result = try await body(rig)
@@ -73,18 +102,19 @@ final class BenchRig: Sendable {
                         throw error
                     }
                     await receiver.stop()
-                    await services.triggerGracefulShutdown()
-                    _ = try await group.next()
+                    await group.triggerGracefulShutdown()
+                    _ = try await tasks.next()
                     return result
                 })
         } catch {
             outcome = .failure(error)
         }
         await receiver.stop()
-        await transport.shutdown()
-        if let postgres {
-            try? await postgres.dropOwnSchema()
-            await postgres.close()
+        for transport in transports { await transport.shutdown() }
+        for store in postgres.dropFirst() { await store.close() }
+        if let first = postgres.first {
+            try? await first.dropOwnSchema()
+            await first.close()
         }
         return try outcome.get()
     }

@@ -56,7 +56,7 @@ struct BenchScenarioRunner: Sendable {
     }
 
     private func rig<Result: Sendable>(_ body: (BenchRig) async throws -> Result) async throws -> Result {
-        try await BenchRig.run(synchronous: settings.synchronous, storeURL: settings.storeURL, logger: logger, body)
+        try await BenchRig.run(synchronous: settings.synchronous, storeURL: settings.storeURL, nodes: settings.nodes, logger: logger, body)
     }
 
     // MARK: Scenarios
@@ -64,7 +64,7 @@ struct BenchScenarioRunner: Sendable {
     private func publish() async throws -> ScenarioReport {
         let events = settings.publishEvents
         return try await rig { rig in
-            let publisher = try await BenchPublisher.make(rig.switchboard, tenants: [.defaultTenant], stripeSource: settings.stripeSource)
+            let publisher = try await BenchPublisher.make(rig.nodes, tenants: [.defaultTenant], stripeSource: settings.stripeSource)
             let run = try await publisher.publishMany(count: events, publishers: settings.publishers, tenant: .defaultTenant)
             let rate = Double(events) / run.elapsed.benchSeconds
             let calls = LatencySummary(run.callDurations)
@@ -82,7 +82,7 @@ struct BenchScenarioRunner: Sendable {
         let events = settings.deliverEvents(endpoints: endpoints)
         let name = BenchScenario.deliver(endpoints: endpoints).name
         return try await rig { rig in
-            let publisher = try await BenchPublisher.make(rig.switchboard, tenants: [.defaultTenant], stripeSource: settings.stripeSource)
+            let publisher = try await BenchPublisher.make(rig.nodes, tenants: [.defaultTenant], stripeSource: settings.stripeSource)
             try await publisher.createEndpoints(endpoints, tenant: .defaultTenant) { rig.receiver.url("\(BenchReceiver.hooksPath)/\($0)") }
             let run = try await publisher.publishMany(count: events, publishers: settings.publishers, tenant: .defaultTenant)
             let expected = events * endpoints
@@ -108,7 +108,7 @@ struct BenchScenarioRunner: Sendable {
     private func steady() async throws -> ScenarioReport {
         let rate = settings.rate
         return try await rig { rig in
-            let publisher = try await BenchPublisher.make(rig.switchboard, tenants: [.defaultTenant], stripeSource: settings.stripeSource)
+            let publisher = try await BenchPublisher.make(rig.nodes, tenants: [.defaultTenant], stripeSource: settings.stripeSource)
             try await publisher.createEndpoints(1, tenant: .defaultTenant) { _ in rig.receiver.url(BenchReceiver.hooksPath) }
             let run = try await publisher.publishSteadily(rate: rate, duration: settings.duration, tenant: .defaultTenant)
             let complete = try await rig.waitForDeliveries(run.published, timeout: Self.deliveryTimeout)
@@ -137,7 +137,7 @@ struct BenchScenarioRunner: Sendable {
     private func slowBaseline() async throws -> (ScenarioReport, SlowBaseline) {
         let events = settings.slowEvents
         return try await rig { rig in
-            let publisher = try await BenchPublisher.make(rig.switchboard, tenants: [Self.tenantB], stripeSource: settings.stripeSource)
+            let publisher = try await BenchPublisher.make(rig.nodes, tenants: [Self.tenantB], stripeSource: settings.stripeSource)
             try await publisher.createEndpoints(1, tenant: Self.tenantB) { _ in rig.receiver.url(BenchReceiver.hooksPath) }
             let run = try await publisher.publishMany(count: events, publishers: settings.publishers, tenant: Self.tenantB)
             let complete = try await rig.waitForDeliveries(events, timeout: Self.deliveryTimeout)
@@ -158,7 +158,7 @@ struct BenchScenarioRunner: Sendable {
         let events = settings.slowEvents
         let slowEndpoints = settings.slowEndpoints
         return try await rig { rig in
-            let publisher = try await BenchPublisher.make(rig.switchboard, tenants: [Self.tenantA, Self.tenantB], stripeSource: settings.stripeSource)
+            let publisher = try await BenchPublisher.make(rig.nodes, tenants: [Self.tenantA, Self.tenantB], stripeSource: settings.stripeSource)
             try await publisher.createEndpoints(slowEndpoints, tenant: Self.tenantA) { rig.receiver.url("\(BenchReceiver.hangPath)/\($0)") }
             try await publisher.createEndpoints(1, tenant: Self.tenantB) { _ in rig.receiver.url(BenchReceiver.hooksPath) }
             let primerBase = 10 * (events + 1)
@@ -195,7 +195,7 @@ struct BenchScenarioRunner: Sendable {
     private func stored() async throws -> ScenarioReport {
         let events = settings.storedEvents
         return try await rig { rig in
-            let publisher = try await BenchPublisher.make(rig.switchboard, tenants: [.defaultTenant], stripeSource: settings.stripeSource)
+            let publisher = try await BenchPublisher.make(rig.nodes, tenants: [.defaultTenant], stripeSource: settings.stripeSource)
             let run = try await publisher.publishMany(count: events, publishers: settings.publishers, tenant: .defaultTenant, recording: false)
             let rate = Double(events) / run.elapsed.benchSeconds
             var report = ScenarioReport(
@@ -215,7 +215,7 @@ struct BenchScenarioRunner: Sendable {
         let retrying = min(500, total / 100)
         return try await rig { rig in
             let switchboard = rig.switchboard
-            let publisher = try await BenchPublisher.make(switchboard, tenants: [.defaultTenant], stripeSource: false)
+            let publisher = try await BenchPublisher.make([switchboard], tenants: [.defaultTenant], stripeSource: false)
             let seeding = ContinuousClock.now
             _ = try await publisher.publishMany(count: total - waiting - retrying, publishers: settings.publishers, tenant: .defaultTenant, recording: false)
             _ = try await switchboard.createEndpoint(

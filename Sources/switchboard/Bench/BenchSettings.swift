@@ -14,6 +14,9 @@ struct BenchSettings: Sendable {
     var stripeSource: Bool
     /// A PostgreSQL URL: each scenario's store is a throwaway schema there instead of a SQLite file.
     var storeURL: String? = nil
+    /// Nodes sharing that PostgreSQL store, each with its own dispatcher; events are published
+    /// to them in turn.
+    var nodes = 1
 
     /// Events for the publish-only scenario.
     var publishEvents: Int { events ?? (quick ? 5_000 : 50_000) }
