@@ -124,6 +124,19 @@ extension PostgresStore {
         do { return try body() } catch { throw mapped(error) }
     }
 
+    /// One row per rate-limited endpoint holds its next free start; each reservation moves it
+    /// on by `1 / rate` in one statement, so nodes sending to one endpoint share one schedule.
+    public func reserveSendStart(endpointID: String, perSecond rate: Int, now: Date) async throws -> Date? {
+        let interval = 1 / Double(max(1, rate))
+        let rows = try await rows(
+            """
+            INSERT INTO endpoint_pace AS p (endpoint_id, next_start) VALUES (\(endpointID), \(now.unixSeconds) + \(interval))
+            ON CONFLICT (endpoint_id) DO UPDATE SET next_start = GREATEST(p.next_start, \(now.unixSeconds)) + \(interval)
+            RETURNING p.next_start - \(interval)
+            """)
+        return try rows.first.map { Date(timeIntervalSince1970: try $0.decode(Double.self)) } ?? now
+    }
+
     /// The earliest `next_attempt_at` of a pending or scheduled delivery of an enabled
     /// endpoint, or the earliest lease expiry of an in-flight one; `nil` when there is none.
     public func nextDueDate() async throws -> Date? {

@@ -101,10 +101,22 @@ extension PostgresStore {
         Migration(version: "v2-cluster-nodes", statements: v2),
         Migration(version: "v3-change-feed", statements: v3),
         Migration(version: "v4-lease-holder", statements: v4),
+        Migration(version: "v5-endpoint-pace", statements: v5),
     ]
 
     /// Which store instance (node) holds each in-flight delivery's lease: a node that is an
     /// endpoint's only lease holder may claim ahead of its slots (see `claimDueDeliveries`).
+    /// Each rate-limited endpoint's next free send start, shared by the nodes so a
+    /// `rate_limit_per_second` holds for the cluster, not per node.
+    private static let v5: [String] = [
+        """
+        CREATE TABLE endpoint_pace (
+            endpoint_id TEXT PRIMARY KEY REFERENCES endpoints(id) ON DELETE CASCADE,
+            next_start DOUBLE PRECISION NOT NULL
+        )
+        """,
+    ]
+
     private static let v4: [String] = [
         "ALTER TABLE deliveries ADD COLUMN lease_holder TEXT",
     ]

@@ -150,6 +150,26 @@ struct PostgresClusterTests {
         }
     }
 
+    @Test("nodes sending to one rate-limited endpoint share one schedule: starts 1 / rate apart, idle time not banked")
+    func sendPaceAcrossNodes() async throws {
+        try await F.with(.postgres) { fixture in
+            let endpoint = try await fixture.endpoint()
+            let others = try await nodes(fixture, 2)
+            let stores: [any Store] = [fixture.store] + others
+            var starts: [Double] = []
+            for index in 0..<6 {
+                let start = try await stores[index % stores.count].reserveSendStart(endpointID: endpoint.id, perSecond: 4, now: F.at(100))
+                starts.append(try #require(start).timeIntervalSince(F.at(100)))
+            }
+            #expect(starts == [0, 0.25, 0.5, 0.75, 1, 1.25], "\(starts)")
+            let afterIdle = try await others[1].reserveSendStart(endpointID: endpoint.id, perSecond: 4, now: F.at(200))
+            #expect(afterIdle == F.at(200))
+            let other = try await fixture.endpoint("other")
+            #expect(try await others[0].reserveSendStart(endpointID: other.id, perSecond: 4, now: F.at(100)) == F.at(100))
+            for store in others { await store.close() }
+        }
+    }
+
     @Test("a change row that commits after a higher id is still read by the tail, once")
     func lateChangeRow() async throws {
         try await F.with(.postgres) { fixture in

@@ -112,7 +112,7 @@ public final class DeliveryDispatcher: Service, Sendable {
         var next: DeliveryJob? = job
         while let current = next {
             if let rate = current.endpoint.rateLimitPerSecond {
-                let wait = pacer.reserve(endpointID: current.endpoint.id, perSecond: rate)
+                let wait = await paceWait(endpointID: current.endpoint.id, perSecond: rate)
                 if wait > .zero { try? await Task.sleep(for: wait) }
             }
             let finished = await deliver(current)
@@ -126,6 +126,21 @@ public final class DeliveryDispatcher: Service, Sendable {
             next = step.next
             if next == nil || step.wantsMore || !step.release.isEmpty { switchboard.wakeSignal.wake() }
         }
+    }
+
+    /// How long to wait before the next send to a rate-limited endpoint: on the schedule the
+    /// store keeps for every node sharing it, or this process's own when the store keeps none
+    /// (or cannot be reached for it, so a send is never held back by the pace alone).
+    private func paceWait(endpointID: String, perSecond rate: Int) async -> Duration {
+        let now = switchboard.clock.now()
+        do {
+            if let start = try await switchboard.store.reserveSendStart(endpointID: endpointID, perSecond: rate, now: now) {
+                return .milliseconds(Int64(max(0, start.timeIntervalSince(now)) * 1000))
+            }
+        } catch {
+            logger.warning("the shared send pace could not be reserved; pacing this node alone", metadata: ["endpoint": "\(endpointID)", "error": "\(error)"])
+        }
+        return pacer.reserve(endpointID: endpointID, perSecond: rate)
     }
 
     /// Hands claimed, unsent jobs back to the store so they are due again now.

@@ -4,8 +4,8 @@ import Synchronization
 ///
 /// Each start reserves the next free instant, one `1 / rate` after the previous one, so
 /// slots of the same endpoint share one schedule; a slot waits for its instant within its
-/// own endpoint's slots, never holding another endpoint's. Per process; on a shared
-/// database every node keeps its own pace.
+/// own endpoint's slots, never holding another endpoint's. Per process: used when the
+/// store keeps no shared pace (``Store/reserveSendStart(endpointID:perSecond:now:)``).
 final class EndpointPacer: Sendable {
     private let nextStart = Mutex<[String: ContinuousClock.Instant]>([:])
 

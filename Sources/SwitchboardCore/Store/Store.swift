@@ -155,6 +155,11 @@ public protocol Store: Sendable {
     /// room (a shared store holding `max_concurrency` across nodes does): the dispatcher then
     /// claims again after each record commit instead of waiting for its next poll.
     var claimsWaitForRecords: Bool { get }
+    /// Reserves the next start of a send to `endpointID` under its `rate_limit_per_second`,
+    /// for every node sharing this store: the later of `now` and one `1 / rate` after the
+    /// previous reservation. `nil` when the store is one process's own (SQLite, locked to one
+    /// dispatcher), which paces in memory.
+    func reserveSendStart(endpointID: String, perSecond rate: Int, now: Date) async throws -> Date?
 
     // MARK: Operations
 
@@ -202,4 +207,6 @@ extension Store {
     }
 
     public var claimsWaitForRecords: Bool { false }
+
+    public func reserveSendStart(endpointID: String, perSecond rate: Int, now: Date) async throws -> Date? { nil }
 }
