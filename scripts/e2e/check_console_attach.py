@@ -5,8 +5,11 @@ shows the server's events live, replays one through the server's API, and `q` le
 server running. A console with a read-scope key is read-only: it hides the actions, refuses
 them when tried, and nothing is replayed. `switchboard` started on the data directory that the
 server holds attaches to that server (key from <data-dir>/admin.key) instead of starting a
-second dispatcher."""
+second dispatcher. `switchboard --readonly` on the stopped server's directory, with retries due
+every second, sends nothing; the server started again sends them at once."""
+import http.server
 import os
+import threading
 import sys
 import time
 
@@ -89,9 +92,66 @@ def check_data_dir_held_attaches(binary, server, url):
         session.close()
 
 
+class FailingReceiver:
+    """Answers 503 while `failing`, else 200; counts every POST."""
+
+    def __init__(self):
+        self.count, self.failing = 0, True
+        outer = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_POST(self):
+                self.rfile.read(int(self.headers.get("content-length", "0")))
+                outer.count += 1
+                self.send_response(503 if outer.failing else 200)
+                self.send_header("content-length", "0")
+                self.end_headers()
+
+            def log_message(self, *args):
+                pass
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/flaky"
+
+
+def check_read_only_never_dispatches(binary, server):
+    flaky = FailingReceiver()
+    try:
+        server.request("POST", "/v1/endpoints", {"name": "flaky", "url": flaky.url, "event_types": ["flaky.*"]}, expect=201)
+        for n in range(3):
+            server.request("POST", "/v1/events", {"event_type": "flaky.tick", "payload": {"n": n}}, expect=202)
+        deadline = time.time() + 20
+        while flaky.count < 3 and time.time() < deadline:
+            time.sleep(0.1)
+        assert flaky.count >= 3, f"the failing receiver got {flaky.count} first attempts, not 3"
+        assert server.stop() == 0, "serve did not stop cleanly"
+        sent = flaky.count
+        session = TmuxSession("sbe2eattachreadonly", f"{binary} --readonly --dev --data-dir {server.data_dir}", env=ENV)
+        try:
+            session.wait_for(lambda s: "READ-ONLY" in s and "flaky.tick" in s, "a read-only console on the stopped server's data")
+            time.sleep(4)  # the retries are due every second: a dispatcher would have sent them
+            assert flaky.count == sent, f"the read-only console sent {flaky.count - sent} deliveries"
+            session.keys("q")
+            session.wait_for(lambda s: "EXITED=0" in s, "the read-only console to exit", timeout=20)
+        finally:
+            session.close()
+        flaky.failing = False
+        server.start()
+        deadline = time.time() + 20
+        while flaky.count == sent and time.time() < deadline:
+            time.sleep(0.1)
+        assert flaky.count > sent, "the retries were not due: the read-only check proved nothing"
+        print(f"console: --readonly on a stopped server's directory sent none of the 3 due retries in 4 s; "
+              f"serve started again sent them")
+    finally:
+        flaky.server.shutdown()
+
+
 def main(binary):
     receiver = Receiver()
-    server = Switchboard(binary)
+    # Retries due every second, for the read-only check.
+    server = Switchboard(binary, env={"SWITCHBOARD_DELIVERY_RETRY_SCHEDULE_SECONDS": "0,1,1,1,1,1,1,1"})
     server.key_file = os.path.join(server.data_dir, "admin.key")
     with open(server.key_file, "w") as handle:
         handle.write(server.key + "\n")
@@ -106,6 +166,7 @@ def main(binary):
         check_attached_replay_and_quit(binary, server, url)
         check_read_only_key(binary, server, url)
         check_data_dir_held_attaches(binary, server, url)
+        check_read_only_never_dispatches(binary, server)
     finally:
         server.cleanup()
         receiver.close()
