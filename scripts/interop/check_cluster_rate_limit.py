@@ -3,13 +3,11 @@
 attempts, yet the 60 deliveries arrive no faster than 10 a second (at least 5.3 s from the first
 to the last, where two nodes pacing alone would take half that), and no second holds more than
 11 arrivals. Rate limits only ever slow sends down, so a loaded machine cannot make this fail."""
-import base64
-import os
 import sys
 import time
 
 from harness import Receiver, Switchboard
-from pg import new_database, query
+from pg import cluster_env, new_database, query
 
 EVENTS = 60
 RATE = 10
@@ -17,11 +15,7 @@ RATE = 10
 
 def main(binary):
     url = new_database("sb_rate")
-    env = {
-        "SWITCHBOARD_STORE_URL": url,
-        "SWITCHBOARD_MASTER_KEY": base64.b64encode(os.urandom(32)).decode(),
-        "SWITCHBOARD_API_RATE_LIMIT_PER_SECOND": "0",
-    }
+    env = cluster_env(url, SWITCHBOARD_API_RATE_LIMIT_PER_SECOND="0")
     receiver = Receiver()
     nodes = [Switchboard(binary, env=env) for _ in range(2)]
     try:

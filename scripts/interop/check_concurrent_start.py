@@ -3,19 +3,18 @@ exactly once (one schema_migrations row per version, one "applied migration" lin
 across all nodes' logs), create exactly one first admin key (one row in api_keys, one node
 printing it, and that key works on every node), and all five come up healthy and share one
 store."""
-import base64
 import os
 import re
 import sys
 import threading
 
 from harness import Switchboard
-from pg import new_database, query
+from pg import cluster_env, new_database, query
 
 
 def main(binary):
     url = new_database("sb_start")
-    env = {"SWITCHBOARD_STORE_URL": url, "SWITCHBOARD_MASTER_KEY": base64.b64encode(os.urandom(32)).decode()}
+    env = cluster_env(url)
     nodes = []
     try:
         # Keys are created before the nodes start (harness), so build the nodes first on a

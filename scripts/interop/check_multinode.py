@@ -15,7 +15,6 @@ the killed node's claims are taken over within that. Every wait is bounded in ti
 is printed every few seconds, and a failure says what was missing, with the nodes' last log
 lines.
 """
-import base64
 import http.client
 import http.server
 import json
@@ -27,7 +26,7 @@ import time
 import urllib.request
 
 from harness import Switchboard
-from pg import new_database, query
+from pg import cluster_env, new_database, query
 
 EVENTS = 20_000
 ENDPOINTS = 4
@@ -138,14 +137,13 @@ def log_tail(node, lines=15):
 
 def main(binary):
     url = new_database("sb_multi")
-    env = {
-        "SWITCHBOARD_STORE_URL": url,
-        "SWITCHBOARD_MASTER_KEY": base64.b64encode(os.urandom(32)).decode(),
-        "SWITCHBOARD_API_RATE_LIMIT_PER_SECOND": "0",
-        "SWITCHBOARD_DELIVERY_REQUEST_TIMEOUT_SECONDS": str(REQUEST_TIMEOUT),
+    env = cluster_env(
+        url,
+        SWITCHBOARD_API_RATE_LIMIT_PER_SECOND="0",
+        SWITCHBOARD_DELIVERY_REQUEST_TIMEOUT_SECONDS=str(REQUEST_TIMEOUT),
         # A receiver slowed down by the load gets its retries within seconds.
-        "SWITCHBOARD_DELIVERY_RETRY_SCHEDULE_SECONDS": "0,1,2,3,5,5,5,5,5,5",
-    }
+        SWITCHBOARD_DELIVERY_RETRY_SCHEDULE_SECONDS="0,1,2,3,5,5,5,5,5,5",
+    )
     receivers = [CountingReceiver() for _ in range(ENDPOINTS)]
     nodes = [Switchboard(binary, env=env) for _ in range(3)]
     started = time.time()

@@ -1,5 +1,6 @@
 """PostgreSQL for the multi-node checks: a new database on the cluster that
 SWITCHBOARD_TEST_POSTGRES_URL names (scripts/test starts a throwaway one)."""
+import base64
 import os
 import subprocess
 import uuid
@@ -27,3 +28,9 @@ def query(url, sql):
     result = subprocess.run(["psql", url, "-v", "ON_ERROR_STOP=1", "-AtF", "\t", "-c", sql],
                             capture_output=True, text=True, timeout=60, check=True)
     return [line.split("\t") for line in result.stdout.splitlines() if line]
+
+
+def cluster_env(url, **settings):
+    """The environment of nodes sharing the database at `url`: its store URL, one fresh master
+    key for all of them, and any further `SWITCHBOARD_…` settings given."""
+    return {"SWITCHBOARD_STORE_URL": url, "SWITCHBOARD_MASTER_KEY": base64.b64encode(os.urandom(32)).decode(), **settings}
