@@ -29,15 +29,15 @@ extension SQLiteStore {
                 sql: "UPDATE deliveries SET state = 'in_flight', lease_expires_at = ?, lease_token = ?, updated_at = ? WHERE seq = ?")
             var deliveries: [Delivery] = []
             for row in chosen {
-                try claim.execute(arguments: [lease.unixSeconds, token, now, row["seq"] as Int64])
-                var delivery = Rows.delivery(row)
+                try claim.execute(arguments: [lease.unixSeconds, token, now, row[Self.seqColumn] as Int64])
+                var delivery = Rows.delivery(row, from: Self.deliveryColumnsStart)
                 delivery.state = .inFlight
                 delivery.leaseExpiresAt = lease
                 delivery.leaseToken = token
                 delivery.updatedAt = request.now
                 deliveries.append(delivery)
             }
-            let events = try Self.fetchByID(db, table: "events", ids: Set(deliveries.map(\.eventID)), Rows.event)
+            let events = try Self.fetchEvents(db, ids: Set(deliveries.map(\.eventID)))
             let endpoints = try Self.fetchByID(db, table: "endpoints", ids: Set(deliveries.map(\.endpointID))) {
                 try Rows.endpoint($0, sealer: self.sealer)
             }
@@ -48,10 +48,17 @@ extension SQLiteStore {
         }
     }
 
+    /// Claim candidates are read by position: `seq`, then ``Rows/deliveryColumnNames``.
+    private static let seqColumn = 0
+    private static let deliveryColumnsStart = 1
+    private static let candidateColumns = "d.seq, " + Rows.selectList(Rows.deliveryColumnNames, alias: "d")
+    private static let endpointIDColumn = deliveryColumnsStart + Rows.deliveryColumnNames.firstIndex(of: "endpoint_id")!
+    private static let nextAttemptAtColumn = deliveryColumnsStart + Rows.deliveryColumnNames.firstIndex(of: "next_attempt_at")!
+
     /// In-flight deliveries of enabled endpoints whose lease expired. Arguments: now, then the
     /// excluded endpoint ids as a JSON array.
     static let expiredLeasesSQL = """
-        SELECT d.* FROM deliveries d JOIN endpoints e ON e.id = d.endpoint_id
+        SELECT \(candidateColumns) FROM deliveries d JOIN endpoints e ON e.id = d.endpoint_id
         WHERE d.state = 'in_flight' AND d.lease_expires_at <= ?1 AND e.enabled = 1
         AND (e.throttled_until IS NULL OR e.throttled_until <= ?1) AND e.id NOT IN (SELECT value FROM json_each(?2))
         """
@@ -59,7 +66,7 @@ extension SQLiteStore {
     /// Each enabled endpoint's first waiting deliveries due by now, soonest first. Arguments:
     /// now, the per-endpoint limit, the excluded endpoint ids as a JSON array, the overall limit.
     static let waitingSQL = """
-        SELECT d.* FROM endpoints e CROSS JOIN deliveries d
+        SELECT \(candidateColumns) FROM endpoints e CROSS JOIN deliveries d
         WHERE d.seq IN (
             SELECT w.seq FROM deliveries w
             WHERE w.endpoint_id = e.id AND w.state IN ('pending', 'scheduled') AND w.next_attempt_at <= ?1
@@ -72,7 +79,8 @@ extension SQLiteStore {
     /// Candidates soonest due first, at most `perEndpoint` per endpoint and `limit` in all.
     private static func choose(_ candidates: [Row], limit: Int, perEndpoint: Int) -> [Row] {
         let keyed = candidates.map { row in
-            (row: row, due: row["next_attempt_at"] as Double? ?? -.infinity, seq: row["seq"] as Int64, endpointID: row["endpoint_id"] as String)
+            (row: row, due: row[nextAttemptAtColumn] as Double? ?? -.infinity, seq: row[seqColumn] as Int64,
+             endpointID: row[endpointIDColumn] as String)
         }
         let ordered = keyed.sorted { $0.due != $1.due ? $0.due < $1.due : $0.seq < $1.seq }
         var perEndpointCount: [String: Int] = [:]
@@ -83,6 +91,19 @@ extension SQLiteStore {
             chosen.append(candidate.row)
         }
         return chosen
+    }
+
+    /// The events whose id is in `ids`, keyed by id, in one query.
+    static func fetchEvents(_ db: Database, ids: Set<String>) throws -> [String: Event] {
+        guard !ids.isEmpty else { return [:] }
+        let statement = try db.cachedStatement(
+            sql: "SELECT \(Rows.eventColumnNames.joined(separator: ", ")) FROM events WHERE id IN (SELECT value FROM json_each(?))")
+        var events: [String: Event] = [:]
+        for row in try Row.fetchAll(statement, arguments: [JSONText.array(Array(ids))]) {
+            let event = Rows.event(row, from: 0)
+            events[event.id] = event
+        }
+        return events
     }
 
     /// Rows of `table` whose `id` is in `ids`, decoded and keyed by id, in one query.

@@ -77,6 +77,47 @@ enum Rows {
             createdAt: row.date("created_at"))
     }
 
+    /// The event columns ``event(_:from:)`` reads, in its order.
+    static let eventColumnNames = [
+        "id", "tenant_id", "event_type", "payload", "origin", "status", "idempotency_key", "replay_of", "source_id",
+        "correlation_id", "source_headers", "created_at",
+    ]
+
+    /// The delivery columns ``delivery(_:from:)`` reads, in its order.
+    static let deliveryColumnNames = [
+        "id", "tenant_id", "event_id", "endpoint_id", "state", "attempt_count", "next_attempt_at", "lease_expires_at",
+        "lease_token", "last_status_code", "last_error", "created_at", "updated_at",
+    ]
+
+    /// `names` as a select list, each qualified with `alias`.
+    static func selectList(_ names: [String], alias: String) -> String {
+        names.map { "\(alias).\($0)" }.joined(separator: ", ")
+    }
+
+    /// The event in the columns ``eventColumnNames`` starting at index `start`.
+    ///
+    /// Reading by position skips the by-name lookup, which lower-cases every name it compares:
+    /// the claim decodes one event and one delivery per delivery it sends.
+    static func event(_ row: Row, from start: Int) -> Event {
+        Event(
+            id: row[start], tenantID: row[start + 1], eventType: row[start + 2], payload: row[start + 3] ?? Data(),
+            origin: Event.Origin(rawValue: row[start + 4]) ?? .api, status: Event.Status(rawValue: row[start + 5]) ?? .queued,
+            idempotencyKey: row[start + 6], replayOf: row[start + 7], sourceID: row[start + 8], correlationID: row[start + 9],
+            sourceHeaders: decode([String: String].self, row[start + 10] ?? "{}", default: [:]),
+            createdAt: Date(timeIntervalSince1970: row[start + 11]))
+    }
+
+    /// The delivery in the columns ``deliveryColumnNames`` starting at index `start` (see ``event(_:from:)``).
+    static func delivery(_ row: Row, from start: Int) -> Delivery {
+        Delivery(
+            id: row[start], tenantID: row[start + 1], eventID: row[start + 2], endpointID: row[start + 3],
+            state: Delivery.State(rawValue: row[start + 4]) ?? .pending, attemptCount: row[start + 5],
+            nextAttemptAt: (row[start + 6] as Double?).map(Date.init(timeIntervalSince1970:)),
+            leaseExpiresAt: (row[start + 7] as Double?).map(Date.init(timeIntervalSince1970:)),
+            leaseToken: row[start + 8], lastStatusCode: row[start + 9], lastError: row[start + 10],
+            createdAt: Date(timeIntervalSince1970: row[start + 11]), updatedAt: Date(timeIntervalSince1970: row[start + 12]))
+    }
+
     static func delivery(_ row: Row) -> Delivery {
         Delivery(
             id: row["id"], tenantID: row["tenant_id"], eventID: row["event_id"], endpointID: row["endpoint_id"],
