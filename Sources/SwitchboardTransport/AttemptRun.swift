@@ -55,11 +55,7 @@ final class AttemptRun: ExchangeDelegate, @unchecked Sendable {
     func start(_ continuation: UnsafeContinuation<TransportResponse, Never>, maxConnections: Int) {
         self.continuation = continuation
         let pool = self.pool
-        if pool.eventLoop.inEventLoop {
-            pool.enqueue(self, maxConnections: maxConnections)
-        } else {
-            pool.eventLoop.execute { pool.enqueue(self, maxConnections: maxConnections) }
-        }
+        pool.eventLoop.execute { pool.enqueue(self, maxConnections: maxConnections) }
     }
 
     var isFinished: Bool {

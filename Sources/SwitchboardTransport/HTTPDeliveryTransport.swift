@@ -61,13 +61,11 @@ public final class HTTPDeliveryTransport: DeliveryTransport {
     /// Sends `request` and returns within its timeout; every failure is a response with an error class.
     ///
     /// Cancelling the calling task ends the attempt at once and frees its connection slot.
-    /// Called on the pool's event loop (see ``preferredExecutor(endpointID:url:)``), the attempt
-    /// joins the pool and its caller resumes without leaving the loop's thread.
-    public nonisolated(nonsending) func send(_ request: TransportRequest) async -> TransportResponse {
+    public func send(_ request: TransportRequest) async -> TransportResponse {
         let started = NIODeadline.now()
         let pool: EndpointPool
         let url: EndpointURL
-        switch placement(endpointID: request.endpointID, url: request.url) {
+        switch placement(for: request) {
         case .success(let placed):
             (pool, url) = placed
         case .failure(let failure):
@@ -89,13 +87,6 @@ public final class HTTPDeliveryTransport: DeliveryTransport {
         }
     }
 
-    /// The event loop of the pool that sends to `url` for this endpoint (made on first use), or
-    /// `nil` when the URL cannot be requested.
-    public func preferredExecutor(endpointID: String, url: String) -> (any SerialExecutor)? {
-        guard case .success(let placed) = placement(endpointID: endpointID, url: url) else { return nil }
-        return placed.0.eventLoop.executor
-    }
-
     /// Closes every pooled connection and ends attempts in flight with `shutdown`; later sends fail with `shutdown`.
     public func shutdown() async {
         let pools = state.withLock { state -> [EndpointPool] in
@@ -112,22 +103,22 @@ public final class HTTPDeliveryTransport: DeliveryTransport {
         }
     }
 
-    /// The pool and parsed URL for `url` of endpoint `endpointID`, creating the pool on first use.
-    private func placement(endpointID: String, url rawURL: String) -> Result<(EndpointPool, EndpointURL), TransportFailure> {
+    /// The pool and parsed URL for `request`, creating the pool on first use.
+    private func placement(for request: TransportRequest) -> Result<(EndpointPool, EndpointURL), TransportFailure> {
         state.withLock { state in
             if state.isShutDown {
                 return .failure(TransportFailure(TransportErrorClass.shutdown, "the transport is shut down"))
             }
-            let routeKey = RouteKey(endpointID: endpointID, url: rawURL)
+            let routeKey = RouteKey(endpointID: request.endpointID, url: request.url)
             if let route = state.routes[routeKey] { return .success((route.pool, route.url)) }
             let url: EndpointURL
             do throws(EndpointURL.Invalid) {
-                url = try EndpointURL(parsing: rawURL)
+                url = try EndpointURL(parsing: request.url)
             } catch {
                 return .failure(TransportFailure(TransportErrorClass.invalidURL, "the endpoint URL cannot be requested: \(error.reason)"))
             }
             if state.routes.count >= Self.routeLimit { state.routes.removeAll(keepingCapacity: true) }
-            let key = PoolKey(endpointID: endpointID, scheme: url.scheme, host: url.host, port: url.port)
+            let key = PoolKey(endpointID: request.endpointID, scheme: url.scheme, host: url.host, port: url.port)
             if let pool = state.pools[key] {
                 state.routes[routeKey] = Route(pool: pool, url: url)
                 return .success((pool, url))

@@ -49,7 +49,7 @@ final class AttemptRecorder: Sendable {
     }
 
     /// Queues `entry` for the next commit; waits only while the buffer is full.
-    nonisolated(nonsending) func submit(_ entry: Entry) async {
+    func submit(_ entry: Entry) async {
         let mustWait = state.withLock { state -> Bool in
             state.buffer.append(entry)
             state.consumer?.resume()

@@ -96,8 +96,7 @@ public final class DeliveryDispatcher: Service, Sendable {
             }
             let admitted = ledger.admit(jobs)
             for job in admitted.start {
-                let host = transport.preferredExecutor(endpointID: job.endpoint.id, url: job.endpoint.url).map(SlotHost.init)
-                group.addTask { await self.runSlot(startingWith: job, on: host) }
+                group.addTask { await self.runSlot(startingWith: job) }
             }
             await release(admitted.release)
             if jobs.count < limit { return }
@@ -109,11 +108,7 @@ public final class DeliveryDispatcher: Service, Sendable {
     static let claimDepthPerEndpoint = 32
 
     /// Sends `job`, then the endpoint's next claimed job, while there is one.
-    ///
-    /// With a `host`, the slot runs on the transport's executor for the endpoint (its pool's
-    /// event loop): building, sending and handing over each attempt then stay on that thread
-    /// instead of waiting behind publishes in the global pool at every response.
-    private func runSlot(startingWith job: DeliveryJob, on host: isolated (any Actor)?) async {
+    private func runSlot(startingWith job: DeliveryJob) async {
         var next: DeliveryJob? = job
         while let current = next {
             if let rate = current.endpoint.rateLimitPerSecond {
@@ -171,7 +166,7 @@ public final class DeliveryDispatcher: Service, Sendable {
     }
 
     /// Sends one attempt and hands its record to the recorder; `nil` when cancelled mid-send.
-    nonisolated(nonsending) func deliver(_ job: DeliveryJob) async -> InFlightLedger.Finished? {
+    func deliver(_ job: DeliveryJob) async -> InFlightLedger.Finished? {
         let configuration = switchboard.configuration
         let clock = switchboard.clock
         let endpoint = job.endpoint
@@ -275,17 +270,6 @@ public final class DeliveryDispatcher: Service, Sendable {
         }
         return nil
     }
-}
-
-/// Where a delivery slot runs when the transport names an executor for its endpoint.
-private actor SlotHost {
-    let executor: any SerialExecutor
-
-    init(_ executor: any SerialExecutor) {
-        self.executor = executor
-    }
-
-    nonisolated var unownedExecutor: UnownedSerialExecutor { executor.asUnownedSerialExecutor() }
 }
 
 /// A flag one task raises and another polls.

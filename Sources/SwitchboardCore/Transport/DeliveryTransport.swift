@@ -7,19 +7,9 @@ import Foundation
 /// `send` never throws: every failure is a ``TransportResponse`` with an error class.
 public protocol DeliveryTransport: Sendable {
     /// Sends `request` and returns within ``TransportRequest/deadline`` (plus scheduling noise).
-    ///
-    /// Runs on the caller's executor: a slot running on ``preferredExecutor(endpointID:url:)``
-    /// sends and resumes there, without a hop through the global pool.
-    nonisolated(nonsending) func send(_ request: TransportRequest) async -> TransportResponse
-    /// Where sends to this endpoint's URL do their work and complete, when that is one serial
-    /// executor (an event loop); `nil` when any executor is as good as another.
-    func preferredExecutor(endpointID: String, url: String) -> (any SerialExecutor)?
+    func send(_ request: TransportRequest) async -> TransportResponse
     /// Closes pooled connections; sends after this fail with `shutdown`.
     func shutdown() async
-}
-
-extension DeliveryTransport {
-    public func preferredExecutor(endpointID: String, url: String) -> (any SerialExecutor)? { nil }
 }
 
 /// One attempt to send: where, what, and by when.

@@ -32,7 +32,7 @@ final class ScriptedTransport: DeliveryTransport {
     var sentAt: [ContinuousClock.Instant] { state.withLock { $0.sentAt } }
     var peakInFlight: Int { state.withLock { $0.peakInFlight } }
 
-    nonisolated(nonsending) func send(_ request: TransportRequest) async -> TransportResponse {
+    func send(_ request: TransportRequest) async -> TransportResponse {
         let index = state.withLock { state in
             state.sent.append(request)
             state.sentAt.append(.now)
