@@ -147,7 +147,10 @@ final class CursesBackend {
         endwin()
         // SIGSTOP, not SIGTSTP: curses catches SIGTSTP for its own handling, which would
         // fight this one; SIGSTOP cannot be caught, and the shell's `fg` continues it alike.
-        kill(getpid(), SIGSTOP)
+        // Sent to this thread (`raise`), not the process (`kill(getpid())`): a process-directed
+        // signal may be taken by another thread, and on a busy machine this one then returned,
+        // repainted and drew on until the stop caught up, leaving the shell's lines on screen.
+        raise(SIGSTOP)
         // Continued.
         refresh()
         if !cursorVisible { curs_set(0) }
