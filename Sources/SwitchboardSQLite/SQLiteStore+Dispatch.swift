@@ -20,7 +20,8 @@ extension SQLiteStore {
             let expired = try Row.fetchAll(db.cachedStatement(sql: Self.expiredLeasesSQL), arguments: [now, excluded])
             let waiting = try Row.fetchAll(
                 db.cachedStatement(sql: Self.waitingSQL), arguments: [now, request.perEndpointLimit, excluded, request.limit + expired.count])
-            let chosen = Self.choose(expired + waiting, limit: request.limit, perEndpoint: request.perEndpointLimit)
+            let candidates = (expired + waiting).map { row in Candidate(seq: row[0], delivery: Rows.delivery(row, from: 1)) }
+            let chosen = Self.choose(candidates, limit: request.limit, perEndpoint: request.perEndpointLimit)
             guard !chosen.isEmpty else { return [] }
 
             let lease = request.now.addingTimeInterval(request.leaseDuration)
@@ -28,17 +29,19 @@ extension SQLiteStore {
             let claim = try db.cachedStatement(
                 sql: "UPDATE deliveries SET state = 'in_flight', lease_expires_at = ?, lease_token = ?, updated_at = ? WHERE seq = ?")
             var deliveries: [Delivery] = []
-            for row in chosen {
-                try claim.execute(arguments: [lease.unixSeconds, token, now, row[Self.seqColumn] as Int64])
-                var delivery = Rows.delivery(row, from: Self.deliveryColumnsStart)
+            for candidate in chosen {
+                try claim.execute(arguments: [lease.unixSeconds, token, now, candidate.seq])
+                var delivery = candidate.delivery
                 delivery.state = .inFlight
                 delivery.leaseExpiresAt = lease
                 delivery.leaseToken = token
                 delivery.updatedAt = request.now
                 deliveries.append(delivery)
             }
-            let events = try Self.fetchEvents(db, ids: Set(deliveries.map(\.eventID)))
-            let endpoints = try Self.fetchByID(db, table: "endpoints", ids: Set(deliveries.map(\.endpointID))) {
+            let events = try Self.fetchByID(
+                db, table: "events", columns: Rows.eventColumnNames.joined(separator: ", "), ids: Set(deliveries.map(\.eventID)), id: \.id
+            ) { Rows.event($0, from: 0) }
+            let endpoints = try Self.fetchByID(db, table: "endpoints", ids: Set(deliveries.map(\.endpointID)), id: \.id) {
                 try Rows.endpoint($0, sealer: self.sealer)
             }
             return deliveries.compactMap { delivery in
@@ -48,12 +51,14 @@ extension SQLiteStore {
         }
     }
 
-    /// Claim candidates are read by position: `seq`, then ``Rows/deliveryColumnNames``.
-    private static let seqColumn = 0
-    private static let deliveryColumnsStart = 1
+    /// A delivery that may be claimed, with the row id its claim updates.
+    private struct Candidate {
+        var seq: Int64
+        var delivery: Delivery
+    }
+
+    /// What the candidate queries select, read by position: `seq`, then ``Rows/deliveryColumnNames``.
     private static let candidateColumns = "d.seq, " + Rows.selectList(Rows.deliveryColumnNames, alias: "d")
-    private static let endpointIDColumn = deliveryColumnsStart + Rows.deliveryColumnNames.firstIndex(of: "endpoint_id")!
-    private static let nextAttemptAtColumn = deliveryColumnsStart + Rows.deliveryColumnNames.firstIndex(of: "next_attempt_at")!
 
     /// In-flight deliveries of enabled endpoints whose lease expired. Arguments: now, then the
     /// excluded endpoint ids as a JSON array.
@@ -77,42 +82,32 @@ extension SQLiteStore {
         """
 
     /// Candidates soonest due first, at most `perEndpoint` per endpoint and `limit` in all.
-    private static func choose(_ candidates: [Row], limit: Int, perEndpoint: Int) -> [Row] {
-        let keyed = candidates.map { row in
-            (row: row, due: row[nextAttemptAtColumn] as Double? ?? -.infinity, seq: row[seqColumn] as Int64,
-             endpointID: row[endpointIDColumn] as String)
+    private static func choose(_ candidates: [Candidate], limit: Int, perEndpoint: Int) -> [Candidate] {
+        let ordered = candidates.sorted { first, second in
+            let firstDue = first.delivery.nextAttemptAt ?? .distantPast, secondDue = second.delivery.nextAttemptAt ?? .distantPast
+            return firstDue != secondDue ? firstDue < secondDue : first.seq < second.seq
         }
-        let ordered = keyed.sorted { $0.due != $1.due ? $0.due < $1.due : $0.seq < $1.seq }
         var perEndpointCount: [String: Int] = [:]
-        var chosen: [Row] = []
+        var chosen: [Candidate] = []
         for candidate in ordered where chosen.count < limit {
-            guard perEndpointCount[candidate.endpointID, default: 0] < perEndpoint else { continue }
-            perEndpointCount[candidate.endpointID, default: 0] += 1
-            chosen.append(candidate.row)
+            let endpointID = candidate.delivery.endpointID
+            guard perEndpointCount[endpointID, default: 0] < perEndpoint else { continue }
+            perEndpointCount[endpointID, default: 0] += 1
+            chosen.append(candidate)
         }
         return chosen
     }
 
-    /// The events whose id is in `ids`, keyed by id, in one query.
-    static func fetchEvents(_ db: Database, ids: Set<String>) throws -> [String: Event] {
-        guard !ids.isEmpty else { return [:] }
-        let statement = try db.cachedStatement(
-            sql: "SELECT \(Rows.eventColumnNames.joined(separator: ", ")) FROM events WHERE id IN (SELECT value FROM json_each(?))")
-        var events: [String: Event] = [:]
-        for row in try Row.fetchAll(statement, arguments: [JSONText.array(Array(ids))]) {
-            let event = Rows.event(row, from: 0)
-            events[event.id] = event
-        }
-        return events
-    }
-
-    /// Rows of `table` whose `id` is in `ids`, decoded and keyed by id, in one query.
-    static func fetchByID<T>(_ db: Database, table: String, ids: Set<String>, _ decode: (Row) throws -> T) throws -> [String: T] {
+    /// Rows of `table` whose `id` is in `ids`, selecting `columns`, decoded and keyed by `id`, in one query.
+    static func fetchByID<T>(
+        _ db: Database, table: String, columns: String = "*", ids: Set<String>, id: KeyPath<T, String>, _ decode: (Row) throws -> T
+    ) throws -> [String: T] {
         guard !ids.isEmpty else { return [:] }
         var result: [String: T] = [:]
-        let statement = try db.cachedStatement(sql: "SELECT * FROM \(table) WHERE id IN (SELECT value FROM json_each(?))")
+        let statement = try db.cachedStatement(sql: "SELECT \(columns) FROM \(table) WHERE id IN (SELECT value FROM json_each(?))")
         for row in try Row.fetchAll(statement, arguments: [JSONText.array(Array(ids))]) {
-            result[row["id"]] = try decode(row)
+            let decoded = try decode(row)
+            result[decoded[keyPath: id]] = decoded
         }
         return result
     }
