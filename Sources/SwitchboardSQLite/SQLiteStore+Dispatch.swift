@@ -3,6 +3,10 @@ import GRDB
 import SwitchboardCore
 
 extension SQLiteStore {
+    /// One dispatcher holds the store (``DispatchLock``), so a publish may hand its fresh
+    /// deliveries straight to it, stored in flight.
+    public var storesLeasedDeliveries: Bool { true }
+
     /// Claims due deliveries of enabled endpoints under a lease, in one write transaction.
     ///
     /// Candidates are, per enabled endpoint not in `excludedEndpointIDs`, its first

@@ -14,7 +14,8 @@ extension SQLiteStore {
     ///   same batch count.
     /// - An event that came in through a source (origin `source`) counts as received by it.
     /// - Otherwise each delivery is stored `pending` when its endpoint is enabled and `paused`
-    ///   when it is disabled, as read inside the transaction; a delivery whose endpoint no longer
+    ///   when it is disabled, as read inside the transaction, or `in_flight` under its lease
+    ///   when it comes `in_flight` with one and its endpoint is enabled (a handoff); a delivery whose endpoint no longer
     ///   exists in the tenant is skipped. A pending delivery without a due date is due at the
     ///   event's creation. The event's status is derived from the stored deliveries.
     public func insertEvents(_ batch: [NewEvent]) async throws -> [InsertOutcome] {
@@ -54,9 +55,13 @@ extension SQLiteStore {
             guard let enabled else { continue }
             delivery.tenantID = event.tenantID
             delivery.eventID = event.id
-            delivery.state = enabled ? .pending : .paused
+            let leased = enabled && delivery.state == .inFlight && delivery.leaseToken != nil && delivery.leaseExpiresAt != nil
+            delivery.state = leased ? .inFlight : (enabled ? .pending : .paused)
             delivery.attemptCount = 0
-            delivery.leaseExpiresAt = nil
+            if !leased {
+                delivery.leaseExpiresAt = nil
+                delivery.leaseToken = nil
+            }
             if delivery.nextAttemptAt == nil { delivery.nextAttemptAt = event.createdAt }
             stored.append(delivery)
         }
@@ -81,12 +86,14 @@ extension SQLiteStore {
         let insertDelivery = try db.cachedStatement(
             sql: """
                 INSERT INTO deliveries (id, tenant_id, event_id, endpoint_id, state, attempt_count, next_attempt_at,
-                last_status_code, last_error, created_at, updated_at) VALUES (?, ?, ?, ?, ?, 0, ?, ?, ?, ?, ?)
+                lease_expires_at, lease_token, last_status_code, last_error, created_at, updated_at)
+                VALUES (?, ?, ?, ?, ?, 0, ?, ?, ?, ?, ?, ?, ?)
                 """)
         for delivery in stored {
             try insertDelivery.execute(arguments: [
                 delivery.id, delivery.tenantID, delivery.eventID, delivery.endpointID, delivery.state.rawValue,
-                delivery.nextAttemptAt?.unixSeconds, delivery.lastStatusCode, delivery.lastError,
+                delivery.nextAttemptAt?.unixSeconds, delivery.leaseExpiresAt?.unixSeconds, delivery.leaseToken,
+                delivery.lastStatusCode, delivery.lastError,
                 delivery.createdAt.unixSeconds, delivery.updatedAt.unixSeconds,
             ])
         }

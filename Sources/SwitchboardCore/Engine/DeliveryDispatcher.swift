@@ -7,7 +7,9 @@ import Synchronization
 ///
 /// Runs as a `Service`. It wakes when an event is published, an operator requeues something
 /// or an endpoint's claimed deliveries run low, and otherwise every
-/// ``DispatcherConfiguration/pollInterval`` to pick up due retries and lapsed leases.
+/// ``DispatcherConfiguration/pollInterval`` to pick up due retries and lapsed leases. When
+/// the store allows it, a publish hands fresh deliveries of caught-up endpoints straight to
+/// it (``DeliveryHandoff``), so they are sent without a claim.
 ///
 /// Each endpoint has its own slots (its `max_concurrency`), so a slow or hanging endpoint
 /// only ever holds its own; the global limit is sized in the thousands because a slot is a
@@ -21,7 +23,7 @@ import Synchronization
 public final class DeliveryDispatcher: Service, Sendable {
     private let switchboard: Switchboard
     private let transport: any DeliveryTransport
-    private let ledger = InFlightLedger()
+    private let ledger: InFlightLedger
     private let pacer = EndpointPacer()
     private let recorder: AttemptRecorder
     private let requeueInFlightOnStart: Bool
@@ -40,11 +42,12 @@ public final class DeliveryDispatcher: Service, Sendable {
         self.transport = transport
         self.requeueInFlightOnStart = requeueInFlightOnStart
         self.logger = logger
+        self.ledger = InFlightLedger(tracksBacklogs: switchboard.store.storesLeasedDeliveries)
         // A store that counts sent-but-unrecorded deliveries against their endpoint's room
         // (PostgreSQL) has room again once the records commit: claim then, not at the next poll.
         let signal = switchboard.wakeSignal
         let claimsAfterCommit = switchboard.store.claimsWaitForRecords
-        let wake: @Sendable () -> Void = { if claimsAfterCommit { signal.wake() } }
+        let wake: @Sendable () -> Void = { if claimsAfterCommit { signal.wake(.refill) } }
         self.recorder = AttemptRecorder(store: switchboard.store, feed: switchboard.feed, logger: logger, committed: wake)
     }
 
@@ -58,23 +61,41 @@ public final class DeliveryDispatcher: Service, Sendable {
             if requeued > 0 { logger.notice("requeued deliveries left in flight by an earlier run", metadata: ["count": "\(requeued)"]) }
         }
         async let recording: Void = recorder.run()
+        if switchboard.store.storesLeasedDeliveries {
+            switchboard.handoff.open(ledger: ledger, maxHeld: configuration.maxConcurrency * 2, leaseDuration: configuration.leaseDuration)
+        }
         await withDiscardingTaskGroup { group in
             group.addTask { [switchboard, stopping] in
                 while !stopping.isSet {
                     do { try await Task.sleep(for: .milliseconds(Int(configuration.pollInterval * 1000))) } catch { return }
-                    switchboard.wakeSignal.wake()
+                    switchboard.wakeSignal.wake(.newWork)
                 }
             }
-            switchboard.wakeSignal.wake()
+            switchboard.wakeSignal.wake(.newWork)
             for await _ in switchboard.wakeSignal.wakes.cancelOnGracefulShutdown() {
+                await startHandedOver(in: &group)
+                guard let reason = switchboard.wakeSignal.takeClaimReason() else { continue }
+                if reason == .newWork { ledger.forgetBacklogs() }
                 await claimAndStart(in: &group)
             }
             stopping.set()
+            await release(switchboard.handoff.close())
             await drain()
             group.cancelAll()
         }
         recorder.close()
         await recording
+    }
+
+    /// Starts the jobs publishes handed over since the last wake.
+    private func startHandedOver(in group: inout DiscardingTaskGroup) async {
+        let jobs = switchboard.handoff.takeJobs()
+        guard !jobs.isEmpty else { return }
+        let admitted = ledger.adoptHandoff(jobs)
+        for job in admitted.start {
+            group.addTask { await self.runSlot(startingWith: job) }
+        }
+        await release(admitted.release)
     }
 
     private func claimAndStart(in group: inout DiscardingTaskGroup) async {
@@ -83,18 +104,21 @@ public final class DeliveryDispatcher: Service, Sendable {
             let capacity = configuration.maxConcurrency * 2 - ledger.held
             guard capacity > 0 else { return }
             let limit = min(configuration.claimBatchSize, capacity)
+            let excluded = ledger.saturatedEndpoints()
+            let round = ledger.beginClaim()
             let jobs: [DeliveryJob]
             do {
                 jobs = try await switchboard.store.claimDueDeliveries(
                     ClaimRequest(
                         now: switchboard.clock.now(), limit: limit, perEndpointLimit: Self.claimDepthPerEndpoint,
-                        leaseDuration: configuration.leaseDuration, excludedEndpointIDs: ledger.saturatedEndpoints()))
+                        leaseDuration: configuration.leaseDuration, excludedEndpointIDs: excluded))
             } catch {
                 if Task.isCancelled { return }
                 logger.error("claiming due deliveries failed", metadata: ["error": "\(error)"])
                 return
             }
-            let admitted = ledger.admit(jobs)
+            let admitted = ledger.admitClaim(
+                jobs, round: round, excluded: excluded, complete: jobs.count < limit, perEndpointLimit: Self.claimDepthPerEndpoint)
             for job in admitted.start {
                 group.addTask { await self.runSlot(startingWith: job) }
             }
@@ -124,7 +148,7 @@ public final class DeliveryDispatcher: Service, Sendable {
             }
             await release(step.release)
             next = step.next
-            if next == nil || step.wantsMore || !step.release.isEmpty { switchboard.wakeSignal.wake() }
+            if step.wantsMore || !step.release.isEmpty { switchboard.wakeSignal.wake(.refill) }
         }
     }
 
@@ -143,7 +167,7 @@ public final class DeliveryDispatcher: Service, Sendable {
         return pacer.reserve(endpointID: endpointID, perSecond: rate)
     }
 
-    /// Hands claimed, unsent jobs back to the store so they are due again now.
+    /// Hands claimed, unsent jobs back to the store so they are due again now, for a claim.
     private func release(_ jobs: [DeliveryJob]) async {
         let releases = jobs.compactMap { job in job.delivery.leaseToken.map { ClaimRelease(deliveryID: job.delivery.id, leaseToken: $0) } }
         guard !releases.isEmpty else { return }
@@ -152,6 +176,7 @@ public final class DeliveryDispatcher: Service, Sendable {
         } catch {
             logger.warning("handing back claimed deliveries failed; they are retried when their leases lapse", metadata: ["error": "\(error)"])
         }
+        ledger.noteBacklog(Set(jobs.map(\.endpoint.id)))
     }
 
     private func drain() async {
@@ -278,3 +303,4 @@ private final class StopFlag: Sendable {
     var isSet: Bool { raised.load(ordering: .relaxed) }
     func set() { raised.store(true, ordering: .relaxed) }
 }
+

@@ -14,11 +14,20 @@ public final class ChangeFeed: Sendable {
 
     private let subscribers = Mutex<[UInt64: Subscriber]>([:])
     private let nextID = Atomic<UInt64>(0)
+    private let endpointChanges = Atomic<UInt64>(0)
 
     public init() {}
 
+    /// How many endpoint changes were published so far: a cache of endpoints is current while
+    /// this stays the same.
+    var endpointGeneration: UInt64 { endpointChanges.load(ordering: .acquiring) }
+
     /// Sends `change` to every subscriber without waiting.
     public func publish(_ change: Change) {
+        switch change {
+        case .endpointChanged, .endpointDeleted: endpointChanges.add(1, ordering: .releasing)
+        default: break
+        }
         let current = subscribers.withLock { Array($0.values) }
         for subscriber in current {
             if case .dropped = subscriber.continuation.yield(change) {

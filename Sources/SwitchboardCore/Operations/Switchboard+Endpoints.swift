@@ -99,7 +99,7 @@ extension Switchboard {
         if before.enabled != updated.enabled {
             feed.publish(.endpointChanged(updated))
             logger.info(enabled ? "endpoint enabled" : "endpoint disabled", metadata: ["endpoint": "\(id)", "reason": "\(reason ?? "-")"])
-            if enabled { wakeSignal.wake() }
+            if enabled { deliveriesBecameDue() }
         }
         return updated
     }

@@ -44,7 +44,7 @@ extension Switchboard {
             throw .notFound("delivery", id: id)
         }
         feed.publish(.deliveryStateChanged(updated))
-        wakeSignal.wake()
+        deliveriesBecameDue()
         return updated
     }
 
@@ -61,7 +61,7 @@ extension Switchboard {
             try await store.requeueFailedDeliveries(endpointID: id, tenant: tenant, since: since, until: end, at: now)
         }
         feed.publish(requeued.map { Change.deliveryStateChanged($0) })
-        if !requeued.isEmpty { wakeSignal.wake() }
+        if !requeued.isEmpty { deliveriesBecameDue() }
         return requeued
     }
 
@@ -72,7 +72,7 @@ extension Switchboard {
         _ = try await event(id: eventID, tenant: tenant)
         let requeued = try await storeCall { try await store.requeueFailedDeliveries(eventID: eventID, tenant: tenant, at: clock.now()) }
         feed.publish(requeued.map { Change.deliveryStateChanged($0) })
-        if !requeued.isEmpty { wakeSignal.wake() }
+        if !requeued.isEmpty { deliveriesBecameDue() }
         return requeued
     }
 }

@@ -15,9 +15,19 @@ public final class Switchboard: Sendable {
     public let health: EndpointHealthBoard
     let logger: Logger
     let wakeSignal: WakeSignal
+    /// Fresh deliveries a publish hands to this process's dispatcher (when the store allows).
+    let handoff: DeliveryHandoff
 
     /// Wakes the dispatcher to claim now: another node of a cluster made deliveries due.
-    public func wakeDispatcher() { wakeSignal.wake() }
+    public func wakeDispatcher() { deliveriesBecameDue() }
+
+    /// Wakes the dispatcher to claim deliveries that became due without it (requeued,
+    /// resumed, published by another node). Until it has claimed, no endpoint counts as caught
+    /// up, so a fresh publish is not handed over ahead of them.
+    func deliveriesBecameDue() {
+        handoff.forgetBacklogs()
+        wakeSignal.wake(.newWork)
+    }
     /// Refused inbound requests counted in memory and written in batches, limited per source.
     public let sourceRejections: SourceRejectionLedger
     /// This process's recent log lines, when its logging system feeds a ``RingLogHandler``.
@@ -37,15 +47,21 @@ public final class Switchboard: Sendable {
         self.feed = feed
         self.logger = logger
         self.health = EndpointHealthBoard()
-        self.wakeSignal = WakeSignal()
-        let fanOut = FanOut(store: store, clock: clock, idempotencyWindow: configuration.idempotencyWindow)
+        let wakeSignal = WakeSignal()
+        self.wakeSignal = wakeSignal
+        let handoff = DeliveryHandoff(wakeSignal: wakeSignal)
+        self.handoff = handoff
+        let fanOut = FanOut(
+            store: store, clock: clock, idempotencyWindow: configuration.idempotencyWindow,
+            handoff: store.storesLeasedDeliveries ? handoff : nil, endpoints: EndpointCache(feed: feed))
         self.publisher = GroupCommitter(maxBatchSize: configuration.publishBatchSize) { requests in
             try await fanOut.commit(requests)
         }
     }
 
     /// Publishes an event: validates it, stores it with one delivery per subscribed endpoint
-    /// (group-committed with concurrent publishes) and wakes the dispatcher.
+    /// (group-committed with concurrent publishes) and hands them to the dispatcher or wakes
+    /// it to claim them.
     public func publish(_ request: PublishRequest) async throws(SwitchboardError) -> PublishResult {
         guard EventType.isValid(request.eventType) else {
             throw .invalid("event_type", "must be 1–\(EventType.maxLength) letters, digits or ._-:/")
@@ -61,7 +77,7 @@ public final class Switchboard: Sendable {
         case .inserted(let event, let deliveries):
             DeliveryMetrics.eventsPublished.increment()
             feed.publish(.eventPublished(event, deliveries: deliveries))
-            if !deliveries.isEmpty { wakeSignal.wake() }
+            if deliveries.contains(where: { $0.state == .pending }) { wakeSignal.wake(.refill) }
             return PublishResult(event: event, deliveries: deliveries, isDuplicate: false)
         case .duplicate(let event, let deliveries):
             return PublishResult(event: event, deliveries: deliveries, isDuplicate: true)

@@ -70,7 +70,8 @@ public protocol Store: Sendable {
     /// Inserts a batch of events with their deliveries in one transaction.
     ///
     /// Each delivery starts `pending` when its endpoint is enabled and `paused` when it is not,
-    /// decided inside the transaction. An event whose idempotency key was used by an event of
+    /// decided inside the transaction; when the store ``storesLeasedDeliveries``, a delivery
+    /// of an enabled endpoint given as `in_flight` with a lease starts in flight under it. An event whose idempotency key was used by an event of
     /// the same tenant created at or after its ``NewEvent/idempotencyWindowStart`` is not
     /// inserted: the outcome is ``InsertOutcome/duplicate(_:)`` when the request hash matches
     /// and ``InsertOutcome/idempotencyConflict`` otherwise. One item's outcome never fails the
@@ -155,6 +156,10 @@ public protocol Store: Sendable {
     /// room (a shared store holding `max_concurrency` across nodes does): the dispatcher then
     /// claims again after each record commit instead of waiting for its next poll.
     var claimsWaitForRecords: Bool { get }
+    /// Whether ``insertEvents(_:)`` keeps the lease of a delivery given as `in_flight`, so a
+    /// publish can hand it to its own dispatcher without a claim. A store shared by several
+    /// nodes, which holds `max_concurrency` across them at claim time, does not.
+    var storesLeasedDeliveries: Bool { get }
     /// Reserves the next start of a send to `endpointID` under its `rate_limit_per_second`,
     /// for every node sharing this store: the later of `now` and one `1 / rate` after the
     /// previous reservation. `nil` when the store is one process's own (SQLite, locked to one
@@ -207,6 +212,8 @@ extension Store {
     }
 
     public var claimsWaitForRecords: Bool { false }
+
+    public var storesLeasedDeliveries: Bool { false }
 
     public func reserveSendStart(endpointID: String, perSecond rate: Int, now: Date) async throws -> Date? { nil }
 }

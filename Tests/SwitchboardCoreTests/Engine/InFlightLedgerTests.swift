@@ -58,3 +58,112 @@ struct InFlightLedgerTests {
         #expect(ledger.running == 1)
     }
 }
+
+@Suite("Which endpoints are caught up, for handoffs")
+struct LedgerBacklogTests {
+    static func job(_ index: Int, endpoint: String = "ep_a") -> DeliveryJob { InFlightLedgerTests.job(index, endpoint: endpoint, limit: 2) }
+    static let endpoint = job(0).endpoint
+    static let now = InFlightLedgerTests.now
+
+    /// A ledger whose endpoint `ep_a` one claim round found with `claimed` jobs and nothing more.
+    static func caughtUp(claimed: Int = 0) -> InFlightLedger {
+        let ledger = InFlightLedger(tracksBacklogs: true)
+        ledger.noteBacklog(["ep_a"])
+        let round = ledger.beginClaim()
+        _ = ledger.admitClaim((0..<claimed).map { job($0) }, round: round, excluded: [], complete: true, perEndpointLimit: 32)
+        return ledger
+    }
+
+    @Test("an endpoint never claimed takes no handoff: the store may hold older deliveries of it")
+    func unknownEndpointIsBehind() {
+        let ledger = InFlightLedger(tracksBacklogs: true)
+        #expect(ledger.reserveHandoff(Self.endpoint, count: 5, maxHeld: 100, now: Self.now) == 0)
+        ledger.noteBacklog(["ep_a"])
+        #expect(ledger.reserveHandoff(Self.endpoint, count: 5, maxHeld: 100, now: Self.now) == 0)
+    }
+
+    @Test("a caught-up endpoint takes handoffs up to half its depth, counted as held until adopted or cancelled")
+    func handoffRoomIsHalfTheDepth() {
+        let ledger = Self.caughtUp()
+        #expect(ledger.reserveHandoff(Self.endpoint, count: 10, maxHeld: 100, now: Self.now) == 4, "its depth is 4 × its 2 slots; half of that")
+        #expect(ledger.held == 4)
+        #expect(ledger.reserveHandoff(Self.endpoint, count: 1, maxHeld: 100, now: Self.now) == 0)
+        let adopted = ledger.adoptHandoff([Self.job(1), Self.job(2), Self.job(3)])
+        #expect(adopted.start.count == 2 && adopted.release.isEmpty)
+        ledger.cancelHandoff(["ep_a": 1])
+        #expect(ledger.held == 3 && ledger.running == 2)
+    }
+
+    @Test("the dispatcher's overall limit bounds handoffs too")
+    func handoffRespectsTheOverallLimit() {
+        let ledger = Self.caughtUp()
+        #expect(ledger.reserveHandoff(Self.endpoint, count: 10, maxHeld: 3, now: Self.now) == 3)
+    }
+
+    @Test("a disabled, throttled or probing endpoint takes no handoff")
+    func noHandoffWhenHeldBack() {
+        var disabled = Self.endpoint
+        disabled.enabled = false
+        var throttled = Self.endpoint
+        throttled.throttledUntil = Self.now.addingTimeInterval(30)
+        let ledger = Self.caughtUp(claimed: 1)
+        #expect(ledger.reserveHandoff(disabled, count: 1, maxHeld: 100, now: Self.now) == 0)
+        #expect(ledger.reserveHandoff(throttled, count: 1, maxHeld: 100, now: Self.now) == 0)
+        _ = ledger.finish(endpointID: "ep_a", .init(duration: 0.01, succeeded: false, throttled: true), takeNext: true) { _ in true }
+        #expect(ledger.reserveHandoff(Self.endpoint, count: 1, maxHeld: 100, now: Self.now) == 0, "probing: one delivery at a time")
+    }
+
+    @Test("a claim that took an endpoint's whole per-endpoint share, or was cut short, leaves it behind")
+    func fullClaimsLeaveTheEndpointBehind() {
+        let ledger = InFlightLedger(tracksBacklogs: true)
+        ledger.noteBacklog(["ep_a"])
+        var round = ledger.beginClaim()
+        _ = ledger.admitClaim([Self.job(0), Self.job(1)], round: round, excluded: [], complete: true, perEndpointLimit: 2)
+        #expect(ledger.reserveHandoff(Self.endpoint, count: 1, maxHeld: 100, now: Self.now) == 0)
+        round = ledger.beginClaim()
+        _ = ledger.admitClaim([], round: round, excluded: [], complete: false, perEndpointLimit: 2)
+        #expect(ledger.reserveHandoff(Self.endpoint, count: 1, maxHeld: 100, now: Self.now) == 0)
+        round = ledger.beginClaim()
+        _ = ledger.admitClaim([], round: round, excluded: ["ep_a"], complete: true, perEndpointLimit: 2)
+        #expect(ledger.reserveHandoff(Self.endpoint, count: 1, maxHeld: 100, now: Self.now) == 0, "a claim that skipped it learned nothing")
+        round = ledger.beginClaim()
+        _ = ledger.admitClaim([], round: round, excluded: [], complete: true, perEndpointLimit: 2)
+        #expect(ledger.reserveHandoff(Self.endpoint, count: 1, maxHeld: 100, now: Self.now) == 1)
+    }
+
+    @Test("a backlog noted after a claim round began survives that round")
+    func backlogNotedDuringAClaimSurvivesIt() {
+        let ledger = Self.caughtUp()
+        let round = ledger.beginClaim()
+        ledger.noteBacklog(["ep_a"])
+        _ = ledger.admitClaim([], round: round, excluded: [], complete: true, perEndpointLimit: 32)
+        #expect(ledger.reserveHandoff(Self.endpoint, count: 1, maxHeld: 100, now: Self.now) == 0)
+        _ = ledger.admitClaim([], round: ledger.beginClaim(), excluded: [], complete: true, perEndpointLimit: 32)
+        #expect(ledger.reserveHandoff(Self.endpoint, count: 1, maxHeld: 100, now: Self.now) == 1)
+    }
+
+    @Test("after deliveries became due anywhere, no endpoint is caught up until the next claim round")
+    func forgettingBacklogs() {
+        let ledger = Self.caughtUp()
+        ledger.forgetBacklogs()
+        #expect(ledger.reserveHandoff(Self.endpoint, count: 1, maxHeld: 100, now: Self.now) == 0)
+    }
+
+    @Test("a caught-up endpoint's slot asks for no claim when it runs dry; one behind does")
+    func onlyEndpointsBehindAskForClaims() {
+        let ledger = Self.caughtUp(claimed: 1)
+        #expect(!ledger.finish(endpointID: "ep_a", .init(duration: 0.01, succeeded: true, throttled: false), takeNext: true) { _ in true }.wantsMore)
+        ledger.noteBacklog(["ep_a"])
+        _ = ledger.admit([Self.job(5)])
+        #expect(ledger.finish(endpointID: "ep_a", .init(duration: 0.01, succeeded: true, throttled: false), takeNext: true) { _ in true }.wantsMore)
+    }
+
+    @Test("without backlog tracking nothing is ever handed over and every slot that runs dry asks for a claim")
+    func untrackedLedger() {
+        let ledger = InFlightLedger()
+        let round = ledger.beginClaim()
+        _ = ledger.admitClaim([Self.job(0)], round: round, excluded: [], complete: true, perEndpointLimit: 32)
+        #expect(ledger.reserveHandoff(Self.endpoint, count: 1, maxHeld: 100, now: Self.now) == 0)
+        #expect(ledger.finish(endpointID: "ep_a", .init(duration: 0.01, succeeded: true, throttled: false), takeNext: true) { _ in true }.wantsMore)
+    }
+}

@@ -1,0 +1,115 @@
+import Foundation
+import Synchronization
+
+/// Fresh deliveries a publish hands straight to this process's dispatcher.
+///
+/// While the dispatcher runs, a publish reserves room for the deliveries of endpoints that
+/// are caught up (see ``InFlightLedger``) and stores them `in_flight` under a lease, as a
+/// claim would; once the batch commits it hands the jobs over. They skip the claim's write
+/// and its re-read of events and endpoints. A handed-over delivery is as safe as a claimed
+/// one: if this process dies, its lease lapses and it is sent again.
+///
+/// Only a store that keeps leases at insert (``Store/storesLeasedDeliveries``) takes handoffs;
+/// the dispatcher opens the handoff when it starts and closes it when it stops.
+final class DeliveryHandoff: Sendable {
+    /// Room reserved for one publish batch: its lease, and how many deliveries per endpoint.
+    struct Reservation: Sendable {
+        var leaseToken: Int64
+        var leaseExpiresAt: Date
+        var counts: [String: Int]
+    }
+
+    private struct Dispatch {
+        var ledger: InFlightLedger
+        var maxHeld: Int
+        var leaseDuration: TimeInterval
+    }
+
+    private struct State {
+        var dispatch: Dispatch?
+        var inbox: [DeliveryJob] = []
+    }
+
+    private let state = Mutex(State())
+    private let wakeSignal: WakeSignal
+
+    init(wakeSignal: WakeSignal) {
+        self.wakeSignal = wakeSignal
+    }
+
+    /// Starts taking handoffs into `ledger`, holding at most `maxHeld` deliveries in all.
+    func open(ledger: InFlightLedger, maxHeld: Int, leaseDuration: TimeInterval) {
+        state.withLock { $0.dispatch = Dispatch(ledger: ledger, maxHeld: maxHeld, leaseDuration: leaseDuration) }
+    }
+
+    /// Stops taking handoffs; returns the jobs handed over and not started, to hand back to the store.
+    func close() -> [DeliveryJob] {
+        state.withLock { state in
+            if let ledger = state.dispatch?.ledger { ledger.cancelHandoff(Self.counts(of: state.inbox)) }
+            state.dispatch = nil
+            defer { state.inbox = [] }
+            return state.inbox
+        }
+    }
+
+    /// Reserves room for `demand` (endpoint and its number of fresh deliveries); `nil` when
+    /// the dispatcher is not running or no endpoint has room.
+    func reserve(_ demand: [(endpoint: Endpoint, count: Int)], now: Date) -> Reservation? {
+        guard let dispatch = state.withLock({ $0.dispatch }) else { return nil }
+        var counts: [String: Int] = [:]
+        for (endpoint, count) in demand {
+            let granted = dispatch.ledger.reserveHandoff(endpoint, count: count, maxHeld: dispatch.maxHeld, now: now)
+            if granted > 0 { counts[endpoint.id] = granted }
+        }
+        guard !counts.isEmpty else { return nil }
+        let token = Int64(bitPattern: RandomBytes.uint64() >> 1) | 1
+        return Reservation(leaseToken: token, leaseExpiresAt: now.addingTimeInterval(dispatch.leaseDuration), counts: counts)
+    }
+
+    /// Hands over the jobs a committed publish stored under `reservation`, gives back the
+    /// room they did not use, and wakes the dispatcher. Returns the jobs it could not take
+    /// (the dispatcher stopped meanwhile), for the caller to hand back to the store.
+    func handOver(_ jobs: [DeliveryJob], reservation: Reservation) -> [DeliveryJob] {
+        let taken = state.withLock { state -> Bool in
+            guard let ledger = state.dispatch?.ledger else { return false }
+            var unused = reservation.counts
+            for (endpointID, count) in Self.counts(of: jobs) { unused[endpointID, default: 0] -= count }
+            ledger.cancelHandoff(unused.filter { $0.value > 0 })
+            state.inbox.append(contentsOf: jobs)
+            return true
+        }
+        guard taken else { return jobs }
+        if !jobs.isEmpty { wakeSignal.wake(.handoff) }
+        return []
+    }
+
+    /// Gives back a reservation whose publish failed.
+    func cancel(_ reservation: Reservation) {
+        state.withLock { $0.dispatch?.ledger }?.cancelHandoff(reservation.counts)
+    }
+
+    /// Notes that a committed publish stored deliveries of these endpoints `pending`: the
+    /// dispatcher must claim them.
+    func noteBacklog(_ endpointIDs: some Sequence<String>) {
+        state.withLock { $0.dispatch?.ledger }?.noteBacklog(endpointIDs)
+    }
+
+    /// Counts every endpoint as behind until the dispatcher's next claim round.
+    func forgetBacklogs() {
+        state.withLock { $0.dispatch?.ledger }?.forgetBacklogs()
+    }
+
+    /// The jobs handed over since the last call, oldest first.
+    func takeJobs() -> [DeliveryJob] {
+        state.withLock { state in
+            defer { state.inbox = [] }
+            return state.inbox
+        }
+    }
+
+    private static func counts(of jobs: [DeliveryJob]) -> [String: Int] {
+        var counts: [String: Int] = [:]
+        for job in jobs { counts[job.endpoint.id, default: 0] += 1 }
+        return counts
+    }
+}
