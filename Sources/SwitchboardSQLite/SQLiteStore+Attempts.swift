@@ -24,6 +24,8 @@ extension SQLiteStore {
     public func recordAttempts(_ records: [AttemptRecord]) async throws -> AttemptRecording {
         guard !records.isEmpty else { return AttemptRecording() }
         let logger = logger
+        // Encoded before taking the writer, which every publish and claim waits for.
+        let headers = records.map { Rows.json($0.attempt.requestHeaders) }
         return try await write { db in
             var recording = AttemptRecording()
             var touchedEvents: [String] = []
@@ -36,7 +38,7 @@ extension SQLiteStore {
                         (SELECT MAX(a.number) FROM attempts a WHERE a.delivery_id = d.id)
                     FROM deliveries d LEFT JOIN endpoints e ON e.id = d.endpoint_id WHERE d.id = ?
                     """)
-            for record in records {
+            for (record, headers) in zip(records, headers) {
                 guard let row = try Row.fetchOne(current, arguments: [record.attempt.deliveryID]) else {
                     logger.warning("attempt for an unknown delivery not recorded", metadata: ["delivery": "\(record.attempt.deliveryID)"])
                     continue
@@ -52,12 +54,12 @@ extension SQLiteStore {
                 if token != record.leaseToken {
                     attempt.superseded = true
                     attempt.nextRetryAt = nil
-                    try Self.insertAttempt(db, attempt)
+                    try Self.insertAttempt(db, attempt, headers: headers)
                     recording.attempts.append(attempt)
                     recording.deliveryStates.append(nil)
                     continue
                 }
-                try Self.insertAttempt(db, attempt)
+                try Self.insertAttempt(db, attempt, headers: headers)
                 let kind = HealthChangeKind(record.endpointChange)
                 if kind == .disable || lastHealthChange[attempt.endpointID] != kind {
                     touchedEvents += try Self.apply(record.endpointChange, endpointID: attempt.endpointID, db)
@@ -108,7 +110,8 @@ extension SQLiteStore {
         }
     }
 
-    private static func insertAttempt(_ db: Database, _ attempt: Attempt) throws {
+    /// Stores `attempt` with its request headers already encoded as a JSON object.
+    private static func insertAttempt(_ db: Database, _ attempt: Attempt, headers: String) throws {
         try db.cachedStatement(
             sql: """
                 INSERT INTO attempts (id, tenant_id, delivery_id, event_id, endpoint_id, number, url, request_headers,
@@ -117,7 +120,7 @@ extension SQLiteStore {
                 """
         ).execute(arguments: [
             attempt.id, attempt.tenantID, attempt.deliveryID, attempt.eventID, attempt.endpointID, attempt.number,
-            attempt.url, Rows.json(attempt.requestHeaders), attempt.statusCode, attempt.errorClass, attempt.errorMessage,
+            attempt.url, headers, attempt.statusCode, attempt.errorClass, attempt.errorMessage,
             attempt.responseBody, attempt.durationMilliseconds, attempt.createdAt.unixSeconds, attempt.nextRetryAt?.unixSeconds,
             attempt.superseded, attempt.node,
         ])

@@ -127,17 +127,19 @@ extension SQLiteStore {
     static func refreshEventStatuses(_ db: Database, eventIDs: [String]) throws -> [EventStatusChange] {
         var seen = Set<String>()
         var changes: [EventStatusChange] = []
-        let current = try db.cachedStatement(sql: "SELECT tenant_id, status FROM events WHERE id = ?")
-        let states = try db.cachedStatement(sql: "SELECT state FROM deliveries WHERE event_id = ?")
+        // One row per delivery (one with a NULL state for an event without any), each with the event's tenant and status.
+        let current = try db.cachedStatement(
+            sql: "SELECT e.tenant_id, e.status, d.state FROM events e LEFT JOIN deliveries d ON d.event_id = e.id WHERE e.id = ?")
         let update = try db.cachedStatement(sql: "UPDATE events SET status = ? WHERE id = ?")
         for eventID in eventIDs where seen.insert(eventID).inserted {
-            guard let row = try Row.fetchOne(current, arguments: [eventID]) else { continue }
-            let stored: String = row["status"]
+            let rows = try Row.fetchAll(current, arguments: [eventID])
+            guard let first = rows.first else { continue }
+            let stored: String = first[1]
             guard stored != Event.Status.replayed.rawValue else { continue }
-            let status = Event.status(for: try String.fetchAll(states, arguments: [eventID]).compactMap(Delivery.State.init(rawValue:)))
+            let status = Event.status(for: rows.compactMap { ($0[2] as String?).flatMap(Delivery.State.init(rawValue:)) })
             guard status.rawValue != stored else { continue }
             try update.execute(arguments: [status.rawValue, eventID])
-            changes.append(EventStatusChange(eventID: eventID, tenantID: row["tenant_id"], status: status))
+            changes.append(EventStatusChange(eventID: eventID, tenantID: first[0], status: status))
         }
         return changes
     }
