@@ -30,11 +30,14 @@ extension SQLiteStore {
 
             let lease = request.now.addingTimeInterval(request.leaseDuration)
             let token = Int64(bitPattern: RandomBytes.uint64() >> 1) | 1
-            let claim = try db.cachedStatement(
-                sql: "UPDATE deliveries SET state = 'in_flight', lease_expires_at = ?, lease_token = ?, updated_at = ? WHERE seq = ?")
+            try db.cachedStatement(
+                sql: """
+                    UPDATE deliveries SET state = 'in_flight', lease_expires_at = ?, lease_token = ?, updated_at = ?
+                    WHERE seq IN (SELECT value FROM json_each(?))
+                    """
+            ).execute(arguments: [lease.unixSeconds, token, now, "[" + chosen.map { String($0.seq) }.joined(separator: ",") + "]"])
             var deliveries: [Delivery] = []
             for candidate in chosen {
-                try claim.execute(arguments: [lease.unixSeconds, token, now, candidate.seq])
                 var delivery = candidate.delivery
                 delivery.state = .inFlight
                 delivery.leaseExpiresAt = lease
