@@ -32,54 +32,95 @@ extension SQLiteStore {
             // The health change last applied per endpoint in this batch: a success after a success
             // (or a failure after a failure) changes nothing, so its UPDATE is skipped.
             var lastHealthChange: [String: HealthChangeKind] = [:]
-            let current = try db.cachedStatement(
-                sql: """
-                    SELECT d.lease_token, d.state, e.enabled,
-                        (SELECT MAX(a.number) FROM attempts a WHERE a.delivery_id = d.id)
-                    FROM deliveries d LEFT JOIN endpoints e ON e.id = d.endpoint_id WHERE d.id = ?
-                    """)
+            var disabledInBatch = Set<String>()
+            // Read once for the batch, then kept as this batch changes them (a delivery recorded
+            // twice in one batch sees its first record's effect).
+            var current = try Self.recordTargets(db, deliveryIDs: records.map(\.attempt.deliveryID))
+            var attempts: [(attempt: Attempt, headers: String)] = []
+            var updates: [(record: AttemptRecord, attempt: Attempt, state: Delivery.State)] = []
             for (record, headers) in zip(records, headers) {
-                guard let row = try Row.fetchOne(current, arguments: [record.attempt.deliveryID]) else {
-                    logger.warning("attempt for an unknown delivery not recorded", metadata: ["delivery": "\(record.attempt.deliveryID)"])
+                let deliveryID = record.attempt.deliveryID
+                guard let target = current[deliveryID] else {
+                    logger.warning("attempt for an unknown delivery not recorded", metadata: ["delivery": "\(deliveryID)"])
                     continue
                 }
-                let token: Int64? = row[0]
-                let state = Delivery.State(rawValue: row[1]) ?? .pending
-                let enabled: Bool = row[2] ?? false
                 var attempt = record.attempt
-                attempt.number = (row[3] as Int? ?? 0) + 1
+                attempt.number = target.lastNumber + 1
+                current[deliveryID]!.lastNumber = attempt.number
                 // A claim always sets a token and every write after it clears the token, so only
                 // the current holder matches; a record without a token (tools, tests) applies to
                 // an unclaimed delivery only.
-                if token != record.leaseToken {
+                if target.leaseToken != record.leaseToken {
                     attempt.superseded = true
                     attempt.nextRetryAt = nil
-                    try Self.insertAttempt(db, attempt, headers: headers)
+                    attempts.append((attempt, headers))
                     recording.attempts.append(attempt)
                     recording.deliveryStates.append(nil)
                     continue
                 }
-                try Self.insertAttempt(db, attempt, headers: headers)
+                attempts.append((attempt, headers))
                 let kind = HealthChangeKind(record.endpointChange)
                 if kind == .disable || lastHealthChange[attempt.endpointID] != kind {
                     touchedEvents += try Self.apply(record.endpointChange, endpointID: attempt.endpointID, db)
                     lastHealthChange[attempt.endpointID] = kind
                 }
+                if kind == .disable { disabledInBatch.insert(attempt.endpointID) }
                 if let until = record.throttleEndpointUntil {
                     try db.cachedStatement(
                         sql: "UPDATE endpoints SET throttled_until = MAX(COALESCE(throttled_until, 0), ?) WHERE id = ?"
                     ).execute(arguments: [until.unixSeconds, attempt.endpointID])
                 }
-                let disabledNow = if case .disable = record.endpointChange { true } else { false }
-                let newState = try Self.updateDelivery(
-                    db, record, attempt: attempt, endpointEnabled: enabled && !disabledNow, cancelled: state == .cancelled)
+                let state = target.state == .cancelled ? .cancelled : record.deliveryState
+                current[deliveryID]!.leaseToken = nil
+                current[deliveryID]!.state = state
+                updates.append((record, attempt, state))
                 recording.attempts.append(attempt)
-                recording.deliveryStates.append(newState)
+                recording.deliveryStates.append(state)
                 touchedEvents.append(attempt.eventID)
+            }
+            try Self.insertAttempts(db, attempts)
+            // A delivery whose endpoint is disabled by the end of the batch waits paused; the
+            // updates run after every health change, so the pause of an endpoint's waiting
+            // deliveries could not have seen these.
+            let stored = updates.map { update in
+                let enabled = (current[update.attempt.deliveryID]?.endpointEnabled ?? false) && !disabledInBatch.contains(update.attempt.endpointID)
+                return Self.storedDelivery(update.record, attempt: update.attempt, state: update.state, endpointEnabled: enabled)
+            }
+            try Self.updateDeliveries(db, stored)
+            var storedIndex = 0
+            for index in recording.deliveryStates.indices where recording.deliveryStates[index] != nil {
+                recording.deliveryStates[index] = stored[storedIndex].state
+                storedIndex += 1
             }
             recording.eventStatusChanges = try Self.refreshEventStatuses(db, eventIDs: touchedEvents)
             return recording
         }
+    }
+
+    /// What a record needs of its delivery: the lease token the fence compares, its state,
+    /// whether its endpoint is enabled, and its highest attempt number (0 for none).
+    private struct RecordTarget {
+        var leaseToken: Int64?
+        var state: Delivery.State
+        var endpointEnabled: Bool
+        var lastNumber: Int
+    }
+
+    private static func recordTargets(_ db: Database, deliveryIDs: [String]) throws -> [String: RecordTarget] {
+        let statement = try db.cachedStatement(
+            sql: """
+                SELECT d.id, d.lease_token, d.state, e.enabled,
+                    (SELECT MAX(a.number) FROM attempts a WHERE a.delivery_id = d.id)
+                FROM deliveries d LEFT JOIN endpoints e ON e.id = d.endpoint_id
+                WHERE d.id IN (SELECT value FROM json_each(?))
+                """)
+        var targets: [String: RecordTarget] = [:]
+        for row in try Row.fetchAll(statement, arguments: [JSONText.array(Array(Set(deliveryIDs)))]) {
+            targets[row[0]] = RecordTarget(
+                leaseToken: row[1], state: Delivery.State(rawValue: row[2]) ?? .pending, endpointEnabled: row[3] ?? false,
+                lastNumber: row[4] ?? 0)
+        }
+        return targets
     }
 
     /// Makes claimed, unsent deliveries `pending` and due at `date` again, where the lease
@@ -110,20 +151,23 @@ extension SQLiteStore {
         }
     }
 
-    /// Stores `attempt` with its request headers already encoded as a JSON object.
-    private static func insertAttempt(_ db: Database, _ attempt: Attempt, headers: String) throws {
-        try db.cachedStatement(
-            sql: """
-                INSERT INTO attempts (id, tenant_id, delivery_id, event_id, endpoint_id, number, url, request_headers,
-                status_code, error_class, error_message, response_body, duration_ms, created_at, next_retry_at, superseded, node)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING
-                """
-        ).execute(arguments: [
-            attempt.id, attempt.tenantID, attempt.deliveryID, attempt.eventID, attempt.endpointID, attempt.number,
-            attempt.url, headers, attempt.statusCode, attempt.errorClass, attempt.errorMessage,
-            attempt.responseBody, attempt.durationMilliseconds, attempt.createdAt.unixSeconds, attempt.nextRetryAt?.unixSeconds,
-            attempt.superseded, attempt.node,
-        ])
+    /// Stores attempts, each with its request headers already encoded as a JSON object,
+    /// several rows per statement.
+    private static func insertAttempts(_ db: Database, _ attempts: [(attempt: Attempt, headers: String)]) throws {
+        try executeRows(db, attempts.map { attempt, headers -> [(any DatabaseValueConvertible)?] in
+            [
+                attempt.id, attempt.tenantID, attempt.deliveryID, attempt.eventID, attempt.endpointID, attempt.number,
+                attempt.url, headers, attempt.statusCode, attempt.errorClass, attempt.errorMessage,
+                attempt.responseBody, attempt.durationMilliseconds, attempt.createdAt.unixSeconds, attempt.nextRetryAt?.unixSeconds,
+                attempt.superseded, attempt.node,
+            ]
+        }) { rows in
+            """
+            INSERT INTO attempts (id, tenant_id, delivery_id, event_id, endpoint_id, number, url, request_headers,
+            status_code, error_class, error_message, response_body, duration_ms, created_at, next_retry_at, superseded, node)
+            VALUES \(valuesList(rows: rows, width: 17)) ON CONFLICT (id) DO NOTHING
+            """
+        }
     }
 
     /// Applies an endpoint health change; returns the events of deliveries it paused.
@@ -148,26 +192,45 @@ extension SQLiteStore {
         }
     }
 
-    /// Writes the state an attempt led to; returns it as stored.
-    private static func updateDelivery(
-        _ db: Database, _ record: AttemptRecord, attempt: Attempt, endpointEnabled: Bool, cancelled: Bool
-    ) throws -> Delivery.State {
-        var state = cancelled ? .cancelled : record.deliveryState
+    /// A delivery's row after an attempt, as ``updateDeliveries(_:_:)`` writes it.
+    private struct StoredDelivery {
+        var id: String
+        var state: Delivery.State
+        var nextAttemptAt: Date?
+        var statusCode: Int?
+        var errorClass: String?
+        var updatedAt: Date
+    }
+
+    /// The state an attempt leads to: the record's, `paused` instead of waiting when the endpoint
+    /// is disabled, due at once when waiting without a date; `cancelled` stays cancelled.
+    private static func storedDelivery(
+        _ record: AttemptRecord, attempt: Attempt, state requested: Delivery.State, endpointEnabled: Bool
+    ) -> StoredDelivery {
+        var state = requested
         var nextAttemptAt = record.nextAttemptAt
         if Delivery.State.waiting.contains(state) {
             if !endpointEnabled { state = .paused }
             if nextAttemptAt == nil { nextAttemptAt = attempt.createdAt }
         }
-        try db.cachedStatement(
-            sql: """
-                UPDATE deliveries SET state = ?, attempt_count = attempt_count + 1, next_attempt_at = ?, lease_expires_at = NULL,
-                lease_token = NULL, last_status_code = ?, last_error = ?, updated_at = ? WHERE id = ?
-                """
-        ).execute(arguments: [
-            state.rawValue, nextAttemptAt?.unixSeconds, attempt.statusCode,
-            attempt.errorClass, attempt.createdAt.unixSeconds, attempt.deliveryID,
-        ])
-        return state
+        return StoredDelivery(
+            id: attempt.deliveryID, state: state, nextAttemptAt: nextAttemptAt, statusCode: attempt.statusCode,
+            errorClass: attempt.errorClass, updatedAt: attempt.createdAt)
+    }
+
+    /// Writes each delivery's state after its attempt, one more attempt counted and its lease
+    /// dropped, several rows per statement.
+    private static func updateDeliveries(_ db: Database, _ deliveries: [StoredDelivery]) throws {
+        try executeRows(db, deliveries.map { delivery -> [(any DatabaseValueConvertible)?] in
+            [delivery.id, delivery.state.rawValue, delivery.nextAttemptAt?.unixSeconds, delivery.statusCode, delivery.errorClass,
+             delivery.updatedAt.unixSeconds]
+        }) { rows in
+            """
+            UPDATE deliveries SET state = v.column2, attempt_count = attempt_count + 1, next_attempt_at = v.column3,
+            lease_expires_at = NULL, lease_token = NULL, last_status_code = v.column4, last_error = v.column5, updated_at = v.column6
+            FROM (VALUES \(valuesList(rows: rows, width: 6))) AS v WHERE deliveries.id = v.column1
+            """
+        }
     }
 
     /// Moves the endpoint's pending and scheduled deliveries to `paused`, keeping their due
