@@ -129,7 +129,7 @@ public final class DeliveryDispatcher: Service, Sendable {
 
     /// Most deliveries of one endpoint taken in one claim; the ledger keeps what the endpoint
     /// may hold and hands the rest back.
-    static let claimDepthPerEndpoint = 32
+    static let claimDepthPerEndpoint = 128
 
     /// Sends `job`, then the endpoint's next claimed job, while there is one.
     private func runSlot(startingWith job: DeliveryJob) async {

@@ -48,7 +48,7 @@ final class InFlightLedger: Sendable {
             if probing { return 1 }
             let byLatency: Int
             if let typical = typicalDuration {
-                byLatency = typical < 0.05 ? limit * 16 : (typical < 0.5 ? limit * 4 : limit)
+                byLatency = typical < 0.05 ? limit * 64 : (typical < 0.5 ? limit * 4 : limit)
             } else {
                 byLatency = limit * 4
             }
