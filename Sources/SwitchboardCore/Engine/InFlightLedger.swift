@@ -7,7 +7,7 @@ import Synchronization
 /// after a receiver asked to be left alone.
 ///
 /// How many deliveries of an endpoint are held (running plus waiting) follows its recent
-/// attempt durations: a fast endpoint is claimed 16 slots deep so its slots never wait for a
+/// attempt durations: a fast endpoint is claimed 64 slots deep so its slots never wait for a
 /// claim round trip, a slow or hanging one no deeper than its slots, so what it holds can
 /// never delay anything but itself and never waits past its lease.
 ///
