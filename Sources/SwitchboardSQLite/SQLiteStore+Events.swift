@@ -24,14 +24,45 @@ extension SQLiteStore {
             var endpointStates: [String: Bool?] = [:]
             var outcomes: [InsertOutcome] = []
             outcomes.reserveCapacity(batch.count)
+            var rows = NewRows()
             for item in batch {
-                outcomes.append(try Self.insert(item, db, endpointStates: &endpointStates))
+                // An idempotency key is looked up in the table: what this batch added must be there.
+                if item.event.idempotencyKey != nil { try rows.insert(db) }
+                outcomes.append(try Self.insert(item, db, endpointStates: &endpointStates, into: &rows))
             }
+            try rows.insert(db)
             return outcomes
         }
     }
 
-    private static func insert(_ item: NewEvent, _ db: Database, endpointStates: inout [String: Bool?]) throws -> InsertOutcome {
+    /// Event and delivery rows gathered to be inserted several per statement.
+    private struct NewRows {
+        var events: [[(any DatabaseValueConvertible)?]] = []
+        var deliveries: [[(any DatabaseValueConvertible)?]] = []
+
+        /// Inserts what was gathered, events first (deliveries reference them), and forgets it.
+        mutating func insert(_ db: Database) throws {
+            try executeRows(db, events) { count in
+                """
+                INSERT INTO events (id, tenant_id, event_type, payload, origin, status, idempotency_key, request_hash,
+                replay_of, source_id, correlation_id, source_headers, created_at) VALUES \(valuesList(rows: count, width: 13))
+                """
+            }
+            try executeRows(db, deliveries) { count in
+                """
+                INSERT INTO deliveries (id, tenant_id, event_id, endpoint_id, state, attempt_count, next_attempt_at,
+                lease_expires_at, lease_token, last_status_code, last_error, created_at, updated_at)
+                VALUES \(valuesList(rows: count, width: 13))
+                """
+            }
+            events.removeAll(keepingCapacity: true)
+            deliveries.removeAll(keepingCapacity: true)
+        }
+    }
+
+    private static func insert(
+        _ item: NewEvent, _ db: Database, endpointStates: inout [String: Bool?], into rows: inout NewRows
+    ) throws -> InsertOutcome {
         let event = item.event
         if let key = event.idempotencyKey, let existing = try idempotentMatch(db, tenant: event.tenantID, key: key, since: item.idempotencyWindowStart) {
             guard (existing["request_hash"] as String?) == item.requestHash else { return .idempotencyConflict }
@@ -68,12 +99,7 @@ extension SQLiteStore {
 
         var inserted = event
         inserted.status = Event.status(for: stored.map(\.state))
-        try db.cachedStatement(
-            sql: """
-                INSERT INTO events (id, tenant_id, event_type, payload, origin, status, idempotency_key, request_hash,
-                replay_of, source_id, correlation_id, source_headers, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """
-        ).execute(arguments: [
+        rows.events.append([
             inserted.id, inserted.tenantID, inserted.eventType, inserted.payload, inserted.origin.rawValue,
             inserted.status.rawValue, inserted.idempotencyKey, item.requestHash, inserted.replayOf, inserted.sourceID,
             inserted.correlationID, Rows.json(inserted.sourceHeaders), inserted.createdAt.unixSeconds,
@@ -83,15 +109,9 @@ extension SQLiteStore {
                 sql: "UPDATE sources SET events_received = events_received + 1, last_received_at = ? WHERE id = ? AND tenant_id = ?"
             ).execute(arguments: [inserted.createdAt.unixSeconds, sourceID, inserted.tenantID])
         }
-        let insertDelivery = try db.cachedStatement(
-            sql: """
-                INSERT INTO deliveries (id, tenant_id, event_id, endpoint_id, state, attempt_count, next_attempt_at,
-                lease_expires_at, lease_token, last_status_code, last_error, created_at, updated_at)
-                VALUES (?, ?, ?, ?, ?, 0, ?, ?, ?, ?, ?, ?, ?)
-                """)
         for delivery in stored {
-            try insertDelivery.execute(arguments: [
-                delivery.id, delivery.tenantID, delivery.eventID, delivery.endpointID, delivery.state.rawValue,
+            rows.deliveries.append([
+                delivery.id, delivery.tenantID, delivery.eventID, delivery.endpointID, delivery.state.rawValue, 0,
                 delivery.nextAttemptAt?.unixSeconds, delivery.leaseExpiresAt?.unixSeconds, delivery.leaseToken,
                 delivery.lastStatusCode, delivery.lastError,
                 delivery.createdAt.unixSeconds, delivery.updatedAt.unixSeconds,
