@@ -3,9 +3,8 @@ import GRDB
 import SwitchboardCore
 
 extension SQLiteStore {
-    /// One dispatcher holds the store (``DispatchLock``), so a publish may hand its fresh
-    /// deliveries straight to it, stored in flight.
-    public var storesLeasedDeliveries: Bool { true }
+    /// One dispatcher holds the store (``DispatchLock``), so a publish may claim for it.
+    public var claimsInPublish: Bool { true }
 
     /// Claims due deliveries of enabled endpoints under a lease, in one write transaction.
     ///
@@ -30,24 +29,8 @@ extension SQLiteStore {
 
             let lease = request.now.addingTimeInterval(request.leaseDuration)
             let token = Int64(bitPattern: RandomBytes.uint64() >> 1) | 1
-            try db.cachedStatement(
-                sql: """
-                    UPDATE deliveries SET state = 'in_flight', lease_expires_at = ?, lease_token = ?, updated_at = ?
-                    WHERE seq IN (SELECT value FROM json_each(?))
-                    """
-            ).execute(arguments: [lease.unixSeconds, token, now, "[" + chosen.map { String($0.seq) }.joined(separator: ",") + "]"])
-            var deliveries: [Delivery] = []
-            for candidate in chosen {
-                var delivery = candidate.delivery
-                delivery.state = .inFlight
-                delivery.leaseExpiresAt = lease
-                delivery.leaseToken = token
-                delivery.updatedAt = request.now
-                deliveries.append(delivery)
-            }
-            let events = try Self.fetchByID(
-                db, table: "events", columns: Rows.eventColumnNames.joined(separator: ", "), ids: Set(deliveries.map(\.eventID)), id: \.id
-            ) { Rows.event($0, from: 0) }
+            let deliveries = try Self.lease(chosen, token: token, until: lease, now: request.now, db)
+            let events = try Self.events(of: deliveries, db)
             let endpoints = try Self.fetchByID(db, table: "endpoints", ids: Set(deliveries.map(\.endpointID)), id: \.id) {
                 try Rows.endpoint($0, sealer: self.sealer)
             }
@@ -56,6 +39,48 @@ extension SQLiteStore {
                 return DeliveryJob(delivery: delivery, event: event, endpoint: endpoint)
             }
         }
+    }
+
+    /// Takes `claim`'s deliveries (see ``insertEvents(_:claiming:)``), inside the publish's
+    /// transaction; `known` holds events already at hand (the batch's own).
+    static func claim(_ claim: PublishClaim, _ db: Database, events known: [String: Event]) throws -> [ClaimedDelivery] {
+        let now = claim.now.unixSeconds
+        var chosen: [Candidate] = []
+        let statement = try db.cachedStatement(sql: endpointWaitingSQL)
+        for (endpointID, limit) in claim.limits.sorted(by: { $0.key < $1.key }) where limit > 0 {
+            for row in try Row.fetchAll(statement, arguments: [endpointID, now, limit]) {
+                chosen.append(Candidate(seq: row[0], delivery: Rows.delivery(row, from: 1)))
+            }
+        }
+        guard !chosen.isEmpty else { return [] }
+        let deliveries = try lease(chosen, token: claim.leaseToken, until: claim.leaseExpiresAt, now: claim.now, db)
+        let events = try Self.events(of: deliveries.filter { known[$0.eventID] == nil }, db).merging(known) { stored, _ in stored }
+        return deliveries.compactMap { delivery in events[delivery.eventID].map { ClaimedDelivery(delivery: delivery, event: $0) } }
+    }
+
+    /// Puts `chosen` in flight under `token` until `until`, in one statement; returns them as claimed.
+    private static func lease(_ chosen: [Candidate], token: Int64, until: Date, now: Date, _ db: Database) throws -> [Delivery] {
+        try db.cachedStatement(
+            sql: """
+                UPDATE deliveries SET state = 'in_flight', lease_expires_at = ?, lease_token = ?, updated_at = ?
+                WHERE seq IN (SELECT value FROM json_each(?))
+                """
+        ).execute(arguments: [until.unixSeconds, token, now.unixSeconds, "[" + chosen.map { String($0.seq) }.joined(separator: ",") + "]"])
+        return chosen.map { candidate in
+            var delivery = candidate.delivery
+            delivery.state = .inFlight
+            delivery.leaseExpiresAt = until
+            delivery.leaseToken = token
+            delivery.updatedAt = now
+            return delivery
+        }
+    }
+
+    /// The events of `deliveries`, keyed by id, in one query.
+    private static func events(of deliveries: [Delivery], _ db: Database) throws -> [String: Event] {
+        try fetchByID(
+            db, table: "events", columns: Rows.eventColumnNames.joined(separator: ", "), ids: Set(deliveries.map(\.eventID)), id: \.id
+        ) { Rows.event($0, from: 0) }
     }
 
     /// A delivery that may be claimed, with the row id its claim updates.
@@ -73,6 +98,15 @@ extension SQLiteStore {
         SELECT \(candidateColumns) FROM deliveries d JOIN endpoints e ON e.id = d.endpoint_id
         WHERE d.state = 'in_flight' AND d.lease_expires_at <= ?1 AND e.enabled = 1
         AND (e.throttled_until IS NULL OR e.throttled_until <= ?1) AND e.id NOT IN (SELECT value FROM json_each(?2))
+        """
+
+    /// One enabled endpoint's first waiting deliveries due by now, soonest first, unless it is
+    /// throttled. Arguments: the endpoint id, now, the limit.
+    static let endpointWaitingSQL = """
+        SELECT \(candidateColumns) FROM deliveries d JOIN endpoints e ON e.id = d.endpoint_id
+        WHERE d.endpoint_id = ?1 AND d.state IN ('pending', 'scheduled') AND d.next_attempt_at <= ?2
+        AND e.enabled = 1 AND (e.throttled_until IS NULL OR e.throttled_until <= ?2)
+        ORDER BY d.next_attempt_at, d.seq LIMIT ?3
         """
 
     /// Each enabled endpoint's first waiting deliveries due by now, soonest first. Arguments:

@@ -14,25 +14,47 @@ extension SQLiteStore {
     ///   same batch count.
     /// - An event that came in through a source (origin `source`) counts as received by it.
     /// - Otherwise each delivery is stored `pending` when its endpoint is enabled and `paused`
-    ///   when it is disabled, as read inside the transaction, or `in_flight` under its lease
-    ///   when it comes `in_flight` with one and its endpoint is enabled (a handoff); a delivery whose endpoint no longer
+    ///   when it is disabled, as read inside the transaction; a delivery whose endpoint no longer
     ///   exists in the tenant is skipped. A pending delivery without a due date is due at the
     ///   event's creation. The event's status is derived from the stored deliveries.
     public func insertEvents(_ batch: [NewEvent]) async throws -> [InsertOutcome] {
         guard !batch.isEmpty else { return [] }
+        return try await write { db in try Self.insert(batch, db) }
+    }
+
+    /// ``insertEvents(_:)``, then the publish's claim in the same transaction: for each endpoint
+    /// of `claim`, its waiting deliveries due by `claim.now` (the batch's own and older ones,
+    /// oldest due first), as ``claimDueDeliveries(_:)`` takes them. The outcomes show the
+    /// batch's claimed deliveries as claimed.
+    public func insertEvents(_ batch: [NewEvent], claiming claim: PublishClaim?) async throws -> PublishCommit {
+        guard !batch.isEmpty else { return PublishCommit(outcomes: []) }
         return try await write { db in
-            var endpointStates: [String: Bool?] = [:]
-            var outcomes: [InsertOutcome] = []
-            outcomes.reserveCapacity(batch.count)
-            var rows = NewRows()
-            for item in batch {
-                // An idempotency key is looked up in the table: what this batch added must be there.
-                if item.event.idempotencyKey != nil { try rows.insert(db) }
-                outcomes.append(try Self.insert(item, db, endpointStates: &endpointStates, into: &rows))
+            var outcomes = try Self.insert(batch, db)
+            guard let claim, !claim.limits.isEmpty else { return PublishCommit(outcomes: outcomes) }
+            var events: [String: Event] = [:]
+            for case .inserted(let event, _) in outcomes { events[event.id] = event }
+            let claimed = try Self.claim(claim, db, events: events)
+            let byID = Dictionary(claimed.map { ($0.delivery.id, $0.delivery) }, uniquingKeysWith: { first, _ in first })
+            for index in outcomes.indices {
+                guard case .inserted(let event, let deliveries) = outcomes[index] else { continue }
+                outcomes[index] = .inserted(event, deliveries.map { byID[$0.id] ?? $0 })
             }
-            try rows.insert(db)
-            return outcomes
+            return PublishCommit(outcomes: outcomes, claimed: claimed)
         }
+    }
+
+    private static func insert(_ batch: [NewEvent], _ db: Database) throws -> [InsertOutcome] {
+        var endpointStates: [String: Bool?] = [:]
+        var outcomes: [InsertOutcome] = []
+        outcomes.reserveCapacity(batch.count)
+        var rows = NewRows()
+        for item in batch {
+            // An idempotency key is looked up in the table: what this batch added must be there.
+            if item.event.idempotencyKey != nil { try rows.insert(db) }
+            outcomes.append(try Self.insert(item, db, endpointStates: &endpointStates, into: &rows))
+        }
+        try rows.insert(db)
+        return outcomes
     }
 
     /// Event and delivery rows gathered to be inserted several per statement.
@@ -86,13 +108,10 @@ extension SQLiteStore {
             guard let enabled else { continue }
             delivery.tenantID = event.tenantID
             delivery.eventID = event.id
-            let leased = enabled && delivery.state == .inFlight && delivery.leaseToken != nil && delivery.leaseExpiresAt != nil
-            delivery.state = leased ? .inFlight : (enabled ? .pending : .paused)
+            delivery.state = enabled ? .pending : .paused
             delivery.attemptCount = 0
-            if !leased {
-                delivery.leaseExpiresAt = nil
-                delivery.leaseToken = nil
-            }
+            delivery.leaseExpiresAt = nil
+            delivery.leaseToken = nil
             if delivery.nextAttemptAt == nil { delivery.nextAttemptAt = event.createdAt }
             stored.append(delivery)
         }

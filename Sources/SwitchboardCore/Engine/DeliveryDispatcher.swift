@@ -42,7 +42,7 @@ public final class DeliveryDispatcher: Service, Sendable {
         self.transport = transport
         self.requeueInFlightOnStart = requeueInFlightOnStart
         self.logger = logger
-        self.ledger = InFlightLedger(tracksBacklogs: switchboard.store.storesLeasedDeliveries)
+        self.ledger = InFlightLedger(tracksBacklogs: switchboard.store.claimsInPublish)
         // A store that counts sent-but-unrecorded deliveries against their endpoint's room
         // (PostgreSQL) has room again once the records commit: claim then, not at the next poll.
         let signal = switchboard.wakeSignal
@@ -61,7 +61,7 @@ public final class DeliveryDispatcher: Service, Sendable {
             if requeued > 0 { logger.notice("requeued deliveries left in flight by an earlier run", metadata: ["count": "\(requeued)"]) }
         }
         async let recording: Void = recorder.run()
-        if switchboard.store.storesLeasedDeliveries {
+        if switchboard.store.claimsInPublish {
             switchboard.handoff.open(ledger: ledger, maxHeld: configuration.maxConcurrency * 2, leaseDuration: configuration.leaseDuration)
         }
         await withDiscardingTaskGroup { group in

@@ -1,19 +1,23 @@
 import Foundation
 import Synchronization
 
-/// Fresh deliveries a publish hands straight to this process's dispatcher.
+/// Deliveries a publish claims for this process's dispatcher and hands straight to it.
 ///
-/// While the dispatcher runs, a publish reserves room for the deliveries of endpoints that
-/// are caught up (see ``InFlightLedger``) and stores them `in_flight` under a lease, as a
-/// claim would; once the batch commits it hands the jobs over. They skip the claim's write
-/// and its re-read of events and endpoints. A handed-over delivery is as safe as a claimed
-/// one: if this process dies, its lease lapses and it is sent again.
+/// While the dispatcher runs, a publish batch reserves the room its endpoints have in the
+/// dispatcher's ledger, and its insert transaction claims up to that many of each endpoint's
+/// due deliveries, oldest first: an older backlog before the batch's own deliveries, so a
+/// publish never overtakes it. Once the batch commits, the jobs are handed over. They skip a
+/// claim transaction of their own, its re-read of endpoints, and the wait for it. A
+/// handed-over delivery is as safe as any claimed one: if this process dies, its lease lapses
+/// and it is sent again.
 ///
-/// Only a store that keeps leases at insert (``Store/storesLeasedDeliveries``) takes handoffs;
-/// the dispatcher opens the handoff when it starts and closes it when it stops.
+/// Only a store that claims in publishes (``Store/claimsInPublish``) takes handoffs; the
+/// dispatcher opens the handoff when it starts and closes it when it stops.
 final class DeliveryHandoff: Sendable {
-    /// Room reserved for one publish batch: its lease, and how many deliveries per endpoint.
+    /// Room reserved for one publish batch: its claim round, its lease, and how many
+    /// deliveries per endpoint.
     struct Reservation: Sendable {
+        var round: UInt64
         var leaseToken: Int64
         var leaseExpiresAt: Date
         var counts: [String: Int]
@@ -63,17 +67,21 @@ final class DeliveryHandoff: Sendable {
         }
         guard !counts.isEmpty else { return nil }
         let token = Int64(bitPattern: RandomBytes.uint64() >> 1) | 1
-        return Reservation(leaseToken: token, leaseExpiresAt: now.addingTimeInterval(dispatch.leaseDuration), counts: counts)
+        return Reservation(
+            round: dispatch.ledger.beginClaim(), leaseToken: token, leaseExpiresAt: now.addingTimeInterval(dispatch.leaseDuration),
+            counts: counts)
     }
 
-    /// Hands over the jobs a committed publish stored under `reservation`, gives back the
+    /// Hands over the jobs a committed publish claimed under `reservation`, gives back the
     /// room they did not use, and wakes the dispatcher. Returns the jobs it could not take
     /// (the dispatcher stopped meanwhile), for the caller to hand back to the store.
     func handOver(_ jobs: [DeliveryJob], reservation: Reservation) -> [DeliveryJob] {
         let taken = state.withLock { state -> Bool in
             guard let ledger = state.dispatch?.ledger else { return false }
+            let claimed = Self.counts(of: jobs)
+            ledger.learnFromPublishClaim(round: reservation.round, reserved: reservation.counts, claimed: claimed)
             var unused = reservation.counts
-            for (endpointID, count) in Self.counts(of: jobs) { unused[endpointID, default: 0] -= count }
+            for (endpointID, count) in claimed { unused[endpointID, default: 0] -= count }
             ledger.cancelHandoff(unused.filter { $0.value > 0 })
             state.inbox.append(contentsOf: jobs)
             return true
@@ -88,7 +96,7 @@ final class DeliveryHandoff: Sendable {
         state.withLock { $0.dispatch?.ledger }?.cancelHandoff(reservation.counts)
     }
 
-    /// Notes that a committed publish stored deliveries of these endpoints `pending`: the
+    /// Notes that a committed publish left deliveries of these endpoints `pending`: the
     /// dispatcher must claim them.
     func noteBacklog(_ endpointIDs: some Sequence<String>) {
         state.withLock { $0.dispatch?.ledger }?.noteBacklog(endpointIDs)

@@ -11,11 +11,11 @@ import Synchronization
 /// claim round trip, a slow or hanging one no deeper than its slots, so what it holds can
 /// never delay anything but itself and never waits past its lease.
 ///
-/// When it tracks backlogs (a store that takes fresh deliveries handed over at publish), it
-/// also knows per endpoint whether the store may hold due deliveries it does not: an endpoint
-/// is caught up once a claim round took everything due for it. Only a caught-up endpoint
-/// takes handoffs, and only up to half its depth, so the poll's claim always has room for
-/// retries coming due; only an endpoint that is behind asks for more claims.
+/// When it tracks backlogs (a store where publishes claim for this dispatcher), it also knows
+/// per endpoint whether the store may hold due deliveries it does not: an endpoint is caught
+/// up once a claim round, its own or a publish's, took everything due for it. Only an
+/// endpoint that is behind asks for claims as its slots free up; a caught-up one gets its
+/// deliveries from the publishes.
 final class InFlightLedger: Sendable {
     /// What one finished attempt tells the ledger about its endpoint.
     struct Finished: Sendable {
@@ -35,7 +35,7 @@ final class InFlightLedger: Sendable {
         var probing = false
         /// The endpoint's `rate_limit_per_second`, if any: it holds no more than 5 s of work.
         var rateLimit: Int?
-        /// Fresh deliveries reserved for a handoff whose publish is committing.
+        /// Room reserved for a publish claim whose batch is committing.
         var reserved = 0
         /// The claim round since which the store may hold due deliveries of this endpoint that
         /// this ledger does not; `nil` when a later round took all it had. Unknown counts as behind.
@@ -58,12 +58,8 @@ final class InFlightLedger: Sendable {
 
         var held: Int { running + waiting.count + reserved }
 
-        /// How many fresh deliveries a handoff may add now: up to half the depth, for an
-        /// endpoint caught up and not throttled.
-        var handoffRoom: Int {
-            guard backlogSince == nil, !probing else { return 0 }
-            return max(0, (depth + 1) / 2 - held)
-        }
+        /// How many deliveries a publish may claim now: the room left, unless probing.
+        var handoffRoom: Int { probing ? 0 : max(0, depth - held) }
 
         mutating func update(from endpoint: Endpoint) {
             limit = max(1, endpoint.maxConcurrency)
@@ -163,20 +159,36 @@ final class InFlightLedger: Sendable {
         }
     }
 
-    /// Reserves room for up to `count` fresh deliveries of `endpoint` that a publish is about
-    /// to store `in_flight`; returns how many it may hand over (0 while the endpoint is behind,
-    /// throttled or probing, or the dispatcher holds `maxHeld`). Each reservation ends in
-    /// ``adoptHandoff(_:)`` or ``cancelHandoff(_:)``.
+    /// Reserves room for up to `count` deliveries of `endpoint` that a publish is about to
+    /// claim; returns how many it may take (0 while the endpoint is throttled or probing, or
+    /// the dispatcher holds `maxHeld`). Each reservation ends in ``adoptHandoff(_:)`` or
+    /// ``cancelHandoff(_:)``.
     func reserveHandoff(_ endpoint: Endpoint, count: Int, maxHeld: Int, now: Date) -> Int {
         guard tracksBacklogs, count > 0, endpoint.enabled, (endpoint.throttledUntil ?? .distantPast) <= now else { return 0 }
         return state.withLock { state in
             let globalRoom = maxHeld - (state.running + state.waiting + state.reserved)
-            guard globalRoom > 0, state.endpoints[endpoint.id] != nil else { return 0 }
-            state.endpoints[endpoint.id]!.update(from: endpoint)
+            guard globalRoom > 0 else { return 0 }
+            state.endpoints[endpoint.id, default: EndpointSlots()].update(from: endpoint)
             let granted = min(count, globalRoom, state.endpoints[endpoint.id]!.handoffRoom)
             state.endpoints[endpoint.id]!.reserved += granted
             state.reserved += granted
             return granted
+        }
+    }
+
+    /// Learns from publish claim `round`, which could take up to `reserved` deliveries per
+    /// endpoint and took `claimed`: one that got fewer than its room is caught up, unless it
+    /// fell behind after the round began; one that filled it may have more waiting.
+    func learnFromPublishClaim(round: UInt64, reserved: [String: Int], claimed: [String: Int]) {
+        guard tracksBacklogs else { return }
+        state.withLock { state in
+            for (endpointID, room) in reserved where state.endpoints[endpointID] != nil {
+                if claimed[endpointID, default: 0] >= room {
+                    state.endpoints[endpointID]!.backlogSince = round
+                } else if let since = state.endpoints[endpointID]!.backlogSince, since < round {
+                    state.endpoints[endpointID]!.backlogSince = nil
+                }
+            }
         }
     }
 

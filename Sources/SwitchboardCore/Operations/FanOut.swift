@@ -2,9 +2,9 @@ import Foundation
 
 /// Turns a batch of publish requests into stored events and deliveries, in one transaction.
 ///
-/// With a `handoff` (a store that keeps leases at insert), deliveries of endpoints the
-/// dispatcher has room for are stored `in_flight` under a lease and handed to it once the
-/// batch commits, so they are sent without being claimed.
+/// With a `handoff` (a store that claims in publishes), the same transaction claims what the
+/// dispatcher has room for at the batch's endpoints, oldest due first, and the jobs are handed
+/// to it once the batch commits, so they are sent without a claim of the dispatcher's own.
 struct FanOut: Sendable {
     let store: any Store
     let clock: any WallClock
@@ -18,7 +18,7 @@ struct FanOut: Sendable {
         for tenant in Set(requests.map(\.tenantID)) {
             endpointsByTenant[tenant] = try await endpoints.endpoints(tenant: tenant) { try await store.endpoints(tenant: tenant) }
         }
-        var batch = requests.map { request in
+        let batch = requests.map { request in
             let event = Event(
                 id: Identifier.make(.event, at: now), tenantID: request.tenantID, eventType: request.eventType,
                 payload: request.payload, origin: request.origin, idempotencyKey: request.idempotencyKey,
@@ -44,23 +44,34 @@ struct FanOut: Sendable {
         guard let handoff else { return try await store.insertEvents(batch) }
 
         let endpointsByID = Dictionary(endpointsByTenant.values.joined().map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
-        let reservation = reserve(for: &batch, endpoints: endpointsByID, handoff: handoff, now: now)
-        let outcomes: [InsertOutcome]
+        // Room for as many as the batch brings each endpoint: its claim takes the oldest due,
+        // and an older backlog it leaves is the dispatcher's to claim, in order. Reserving
+        // more would crowd out a claim of the dispatcher's running at the same time.
+        var demand: [String: Int] = [:]
+        for item in batch {
+            for delivery in item.deliveries where delivery.state == .pending { demand[delivery.endpointID, default: 0] += 1 }
+        }
+        let reservation = handoff.reserve(
+            demand.compactMap { id, count in endpointsByID[id].map { (endpoint: $0, count: count) } }, now: now)
+        let commit: PublishCommit
         do {
-            outcomes = try await store.insertEvents(batch)
+            commit = try await store.insertEvents(
+                batch,
+                claiming: reservation.map {
+                    PublishClaim(now: now, limits: $0.counts, leaseToken: $0.leaseToken, leaseExpiresAt: $0.leaseExpiresAt)
+                })
         } catch {
             if let reservation { handoff.cancel(reservation) }
             throw error
         }
-        var jobs: [DeliveryJob] = []
+        let jobs = commit.claimed.compactMap { claimed in
+            endpointsByID[claimed.delivery.endpointID].map { DeliveryJob(delivery: claimed.delivery, event: claimed.event, endpoint: $0) }
+        }
+        // Pending deliveries left at endpoints the claim could not take: the dispatcher claims them.
         var behind = Set<String>()
-        for case .inserted(let event, let deliveries) in outcomes {
-            for delivery in deliveries {
-                if delivery.state == .inFlight, let endpoint = endpointsByID[delivery.endpointID] {
-                    jobs.append(DeliveryJob(delivery: delivery, event: event, endpoint: endpoint))
-                } else if delivery.state == .pending {
-                    behind.insert(delivery.endpointID)
-                }
+        for case .inserted(_, let deliveries) in commit.outcomes {
+            for delivery in deliveries where delivery.state == .pending && reservation?.counts[delivery.endpointID] == nil {
+                behind.insert(delivery.endpointID)
             }
         }
         if !behind.isEmpty { handoff.noteBacklog(behind) }
@@ -68,34 +79,7 @@ struct FanOut: Sendable {
             let refused = handoff.handOver(jobs, reservation: reservation)
             await handBack(refused, at: now)
         }
-        return outcomes
-    }
-
-    /// Reserves the dispatcher's room for the batch's deliveries and puts the first of each
-    /// endpoint that fit under the reservation's lease; `nil` when none fit.
-    private func reserve(
-        for batch: inout [NewEvent], endpoints: [String: Endpoint], handoff: DeliveryHandoff, now: Date
-    ) -> DeliveryHandoff.Reservation? {
-        var demand: [String: Int] = [:]
-        for item in batch {
-            for delivery in item.deliveries where delivery.state == .pending { demand[delivery.endpointID, default: 0] += 1 }
-        }
-        guard
-            let reservation = handoff.reserve(
-                demand.compactMap { id, count in endpoints[id].map { (endpoint: $0, count: count) } }, now: now)
-        else { return nil }
-        var room = reservation.counts
-        for itemIndex in batch.indices {
-            for deliveryIndex in batch[itemIndex].deliveries.indices {
-                let endpointID = batch[itemIndex].deliveries[deliveryIndex].endpointID
-                guard batch[itemIndex].deliveries[deliveryIndex].state == .pending, room[endpointID, default: 0] > 0 else { continue }
-                room[endpointID]! -= 1
-                batch[itemIndex].deliveries[deliveryIndex].state = .inFlight
-                batch[itemIndex].deliveries[deliveryIndex].leaseToken = reservation.leaseToken
-                batch[itemIndex].deliveries[deliveryIndex].leaseExpiresAt = reservation.leaseExpiresAt
-            }
-        }
-        return reservation
+        return commit.outcomes
     }
 
     /// Makes handed-over deliveries the dispatcher could not take due again, for a claim.

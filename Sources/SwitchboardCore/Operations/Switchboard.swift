@@ -53,7 +53,7 @@ public final class Switchboard: Sendable {
         self.handoff = handoff
         let fanOut = FanOut(
             store: store, clock: clock, idempotencyWindow: configuration.idempotencyWindow,
-            handoff: store.storesLeasedDeliveries ? handoff : nil, endpoints: EndpointCache(feed: feed))
+            handoff: store.claimsInPublish ? handoff : nil, endpoints: EndpointCache(feed: feed))
         self.publisher = GroupCommitter(maxBatchSize: configuration.publishBatchSize) { requests in
             try await fanOut.commit(requests)
         }

@@ -70,13 +70,15 @@ public protocol Store: Sendable {
     /// Inserts a batch of events with their deliveries in one transaction.
     ///
     /// Each delivery starts `pending` when its endpoint is enabled and `paused` when it is not,
-    /// decided inside the transaction; when the store ``storesLeasedDeliveries``, a delivery
-    /// of an enabled endpoint given as `in_flight` with a lease starts in flight under it. An event whose idempotency key was used by an event of
+    /// decided inside the transaction. An event whose idempotency key was used by an event of
     /// the same tenant created at or after its ``NewEvent/idempotencyWindowStart`` is not
     /// inserted: the outcome is ``InsertOutcome/duplicate(_:)`` when the request hash matches
     /// and ``InsertOutcome/idempotencyConflict`` otherwise. One item's outcome never fails the
     /// others. Inserting an event with a ``Event/sourceID`` counts it as received by the source.
     func insertEvents(_ batch: [NewEvent]) async throws -> [InsertOutcome]
+    /// ``insertEvents(_:)``, then, in the same transaction, the claim (when the store
+    /// ``claimsInPublish``; otherwise nothing is claimed).
+    func insertEvents(_ batch: [NewEvent], claiming claim: PublishClaim?) async throws -> PublishCommit
 
     // MARK: Reading events, deliveries and attempts
 
@@ -156,10 +158,10 @@ public protocol Store: Sendable {
     /// room (a shared store holding `max_concurrency` across nodes does): the dispatcher then
     /// claims again after each record commit instead of waiting for its next poll.
     var claimsWaitForRecords: Bool { get }
-    /// Whether ``insertEvents(_:)`` keeps the lease of a delivery given as `in_flight`, so a
-    /// publish can hand it to its own dispatcher without a claim. A store shared by several
+    /// Whether ``insertEvents(_:claiming:)`` claims, so a publish hands its node's dispatcher
+    /// the deliveries it has room for without a claim of its own. A store shared by several
     /// nodes, which holds `max_concurrency` across them at claim time, does not.
-    var storesLeasedDeliveries: Bool { get }
+    var claimsInPublish: Bool { get }
     /// Reserves the next start of a send to `endpointID` under its `rate_limit_per_second`,
     /// for every node sharing this store: the later of `now` and one `1 / rate` after the
     /// previous reservation. `nil` when the store is one process's own (SQLite, locked to one
@@ -213,7 +215,11 @@ extension Store {
 
     public var claimsWaitForRecords: Bool { false }
 
-    public var storesLeasedDeliveries: Bool { false }
+    public var claimsInPublish: Bool { false }
+
+    public func insertEvents(_ batch: [NewEvent], claiming claim: PublishClaim?) async throws -> PublishCommit {
+        PublishCommit(outcomes: try await insertEvents(batch))
+    }
 
     public func reserveSendStart(endpointID: String, perSecond rate: Int, now: Date) async throws -> Date? { nil }
 }

@@ -106,6 +106,48 @@ public struct ClaimRequest: Sendable, Hashable {
     }
 }
 
+/// A claim a publish batch makes in its own transaction, for the dispatcher of the node
+/// publishing: each listed endpoint's waiting deliveries due by `now`, oldest due first (older
+/// ones before the batch's own), up to its limit, in flight under one lease.
+public struct PublishClaim: Sendable, Hashable {
+    public var now: Date
+    /// Most deliveries to take per endpoint: the room its dispatcher reserved.
+    public var limits: [String: Int]
+    public var leaseToken: Int64
+    public var leaseExpiresAt: Date
+
+    public init(now: Date, limits: [String: Int], leaseToken: Int64, leaseExpiresAt: Date) {
+        self.now = now
+        self.limits = limits
+        self.leaseToken = leaseToken
+        self.leaseExpiresAt = leaseExpiresAt
+    }
+}
+
+/// What a publish batch stored, and what its ``PublishClaim`` took.
+public struct PublishCommit: Sendable, Hashable {
+    /// One per item, in order; a claimed delivery of the batch shows as claimed.
+    public var outcomes: [InsertOutcome]
+    /// The deliveries claimed, oldest due first, each with its event.
+    public var claimed: [ClaimedDelivery]
+
+    public init(outcomes: [InsertOutcome], claimed: [ClaimedDelivery] = []) {
+        self.outcomes = outcomes
+        self.claimed = claimed
+    }
+}
+
+/// A delivery a publish claimed, with its event (its endpoint is the publisher's to add).
+public struct ClaimedDelivery: Sendable, Hashable {
+    public var delivery: Delivery
+    public var event: Event
+
+    public init(delivery: Delivery, event: Event) {
+        self.delivery = delivery
+        self.event = event
+    }
+}
+
 /// A claimed delivery with what is needed to send it.
 ///
 /// A class, not a struct: a job is handed from the claim to the ledger, a slot and the recorder,

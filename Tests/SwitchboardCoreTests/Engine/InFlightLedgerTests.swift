@@ -59,11 +59,12 @@ struct InFlightLedgerTests {
     }
 }
 
-@Suite("Which endpoints are caught up, for handoffs")
+@Suite("Publish claims, and which endpoints are caught up")
 struct LedgerBacklogTests {
     static func job(_ index: Int, endpoint: String = "ep_a") -> DeliveryJob { InFlightLedgerTests.job(index, endpoint: endpoint, limit: 2) }
     static let endpoint = job(0).endpoint
     static let now = InFlightLedgerTests.now
+    static let finishedFast = InFlightLedger.Finished(duration: 0.01, succeeded: true, throttled: false)
 
     /// A ledger whose endpoint `ep_a` one claim round found with `claimed` jobs and nothing more.
     static func caughtUp(claimed: Int = 0) -> InFlightLedger {
@@ -74,33 +75,30 @@ struct LedgerBacklogTests {
         return ledger
     }
 
-    @Test("an endpoint never claimed takes no handoff: the store may hold older deliveries of it")
-    func unknownEndpointIsBehind() {
-        let ledger = InFlightLedger(tracksBacklogs: true)
-        #expect(ledger.reserveHandoff(Self.endpoint, count: 5, maxHeld: 100, now: Self.now) == 0)
-        ledger.noteBacklog(["ep_a"])
-        #expect(ledger.reserveHandoff(Self.endpoint, count: 5, maxHeld: 100, now: Self.now) == 0)
+    /// Whether `ep_a`'s slot asks for a claim when it runs dry: it does only while behind.
+    static func asksForClaims(_ ledger: InFlightLedger) -> Bool {
+        _ = ledger.admit([job(999)])
+        return ledger.finish(endpointID: "ep_a", finishedFast, takeNext: true) { _ in true }.wantsMore
     }
 
-    @Test("a caught-up endpoint takes handoffs up to half its depth, counted as held until adopted or cancelled")
-    func handoffRoomIsHalfTheDepth() {
-        let ledger = Self.caughtUp()
-        #expect(ledger.reserveHandoff(Self.endpoint, count: 10, maxHeld: 100, now: Self.now) == 4, "its depth is 4 × its 2 slots; half of that")
-        #expect(ledger.held == 4)
+    @Test("a publish may claim up to an endpoint's room, which counts as held until adopted or cancelled")
+    func publishClaimsTakeTheRoom() {
+        let ledger = InFlightLedger(tracksBacklogs: true)
+        #expect(ledger.reserveHandoff(Self.endpoint, count: 10, maxHeld: 100, now: Self.now) == 8, "an endpoint not measured yet: 4 × its 2 slots")
+        #expect(ledger.held == 8)
         #expect(ledger.reserveHandoff(Self.endpoint, count: 1, maxHeld: 100, now: Self.now) == 0)
         let adopted = ledger.adoptHandoff([Self.job(1), Self.job(2), Self.job(3)])
         #expect(adopted.start.count == 2 && adopted.release.isEmpty)
-        ledger.cancelHandoff(["ep_a": 1])
+        ledger.cancelHandoff(["ep_a": 5])
         #expect(ledger.held == 3 && ledger.running == 2)
     }
 
-    @Test("the dispatcher's overall limit bounds handoffs too")
+    @Test("the dispatcher's overall limit bounds publish claims too")
     func handoffRespectsTheOverallLimit() {
-        let ledger = Self.caughtUp()
-        #expect(ledger.reserveHandoff(Self.endpoint, count: 10, maxHeld: 3, now: Self.now) == 3)
+        #expect(InFlightLedger(tracksBacklogs: true).reserveHandoff(Self.endpoint, count: 10, maxHeld: 3, now: Self.now) == 3)
     }
 
-    @Test("a disabled, throttled or probing endpoint takes no handoff")
+    @Test("a disabled, throttled or probing endpoint gets no publish claim")
     func noHandoffWhenHeldBack() {
         var disabled = Self.endpoint
         disabled.enabled = false
@@ -113,22 +111,34 @@ struct LedgerBacklogTests {
         #expect(ledger.reserveHandoff(Self.endpoint, count: 1, maxHeld: 100, now: Self.now) == 0, "probing: one delivery at a time")
     }
 
+    @Test("a publish claim that took less than its room catches the endpoint up; one that filled it leaves it behind")
+    func publishClaimsTeach() {
+        let ledger = InFlightLedger(tracksBacklogs: true)
+        ledger.noteBacklog(["ep_a"])
+        var round = ledger.beginClaim()
+        ledger.learnFromPublishClaim(round: round, reserved: ["ep_a": 3], claimed: ["ep_a": 3])
+        #expect(Self.asksForClaims(ledger))
+        round = ledger.beginClaim()
+        ledger.learnFromPublishClaim(round: round, reserved: ["ep_a": 3], claimed: ["ep_a": 2])
+        #expect(!Self.asksForClaims(ledger))
+    }
+
     @Test("a claim that took an endpoint's whole per-endpoint share, or was cut short, leaves it behind")
     func fullClaimsLeaveTheEndpointBehind() {
         let ledger = InFlightLedger(tracksBacklogs: true)
         ledger.noteBacklog(["ep_a"])
         var round = ledger.beginClaim()
         _ = ledger.admitClaim([Self.job(0), Self.job(1)], round: round, excluded: [], complete: true, perEndpointLimit: 2)
-        #expect(ledger.reserveHandoff(Self.endpoint, count: 1, maxHeld: 100, now: Self.now) == 0)
+        #expect(Self.asksForClaims(ledger))
         round = ledger.beginClaim()
         _ = ledger.admitClaim([], round: round, excluded: [], complete: false, perEndpointLimit: 2)
-        #expect(ledger.reserveHandoff(Self.endpoint, count: 1, maxHeld: 100, now: Self.now) == 0)
+        #expect(Self.asksForClaims(ledger))
         round = ledger.beginClaim()
         _ = ledger.admitClaim([], round: round, excluded: ["ep_a"], complete: true, perEndpointLimit: 2)
-        #expect(ledger.reserveHandoff(Self.endpoint, count: 1, maxHeld: 100, now: Self.now) == 0, "a claim that skipped it learned nothing")
+        #expect(Self.asksForClaims(ledger), "a claim that skipped it learned nothing")
         round = ledger.beginClaim()
         _ = ledger.admitClaim([], round: round, excluded: [], complete: true, perEndpointLimit: 2)
-        #expect(ledger.reserveHandoff(Self.endpoint, count: 1, maxHeld: 100, now: Self.now) == 1)
+        #expect(!Self.asksForClaims(ledger))
     }
 
     @Test("a backlog noted after a claim round began survives that round")
@@ -137,33 +147,25 @@ struct LedgerBacklogTests {
         let round = ledger.beginClaim()
         ledger.noteBacklog(["ep_a"])
         _ = ledger.admitClaim([], round: round, excluded: [], complete: true, perEndpointLimit: 32)
-        #expect(ledger.reserveHandoff(Self.endpoint, count: 1, maxHeld: 100, now: Self.now) == 0)
+        #expect(Self.asksForClaims(ledger))
         _ = ledger.admitClaim([], round: ledger.beginClaim(), excluded: [], complete: true, perEndpointLimit: 32)
-        #expect(ledger.reserveHandoff(Self.endpoint, count: 1, maxHeld: 100, now: Self.now) == 1)
+        #expect(!Self.asksForClaims(ledger))
     }
 
-    @Test("after deliveries became due anywhere, no endpoint is caught up until the next claim round")
+    @Test("after deliveries became due anywhere, every endpoint is behind until the next claim round")
     func forgettingBacklogs() {
         let ledger = Self.caughtUp()
+        #expect(!Self.asksForClaims(ledger))
         ledger.forgetBacklogs()
-        #expect(ledger.reserveHandoff(Self.endpoint, count: 1, maxHeld: 100, now: Self.now) == 0)
+        #expect(Self.asksForClaims(ledger))
     }
 
-    @Test("a caught-up endpoint's slot asks for no claim when it runs dry; one behind does")
-    func onlyEndpointsBehindAskForClaims() {
-        let ledger = Self.caughtUp(claimed: 1)
-        #expect(!ledger.finish(endpointID: "ep_a", .init(duration: 0.01, succeeded: true, throttled: false), takeNext: true) { _ in true }.wantsMore)
-        ledger.noteBacklog(["ep_a"])
-        _ = ledger.admit([Self.job(5)])
-        #expect(ledger.finish(endpointID: "ep_a", .init(duration: 0.01, succeeded: true, throttled: false), takeNext: true) { _ in true }.wantsMore)
-    }
-
-    @Test("without backlog tracking nothing is ever handed over and every slot that runs dry asks for a claim")
+    @Test("without backlog tracking no publish claims and every slot that runs dry asks for a claim")
     func untrackedLedger() {
         let ledger = InFlightLedger()
         let round = ledger.beginClaim()
         _ = ledger.admitClaim([Self.job(0)], round: round, excluded: [], complete: true, perEndpointLimit: 32)
         #expect(ledger.reserveHandoff(Self.endpoint, count: 1, maxHeld: 100, now: Self.now) == 0)
-        #expect(ledger.finish(endpointID: "ep_a", .init(duration: 0.01, succeeded: true, throttled: false), takeNext: true) { _ in true }.wantsMore)
+        #expect(ledger.finish(endpointID: "ep_a", Self.finishedFast, takeNext: true) { _ in true }.wantsMore)
     }
 }
