@@ -43,19 +43,27 @@ extension SQLiteStore {
 
     /// Takes `claim`'s deliveries (see ``insertEvents(_:claiming:)``), inside the publish's
     /// transaction; `known` holds events already at hand (the batch's own).
-    static func claim(_ claim: PublishClaim, _ db: Database, events known: [String: Event]) throws -> [ClaimedDelivery] {
+    /// Also returns the endpoints that have due deliveries left waiting (one more than their
+    /// limit was found).
+    static func claim(
+        _ claim: PublishClaim, _ db: Database, events known: [String: Event]
+    ) throws -> (claimed: [ClaimedDelivery], stillWaiting: Set<String>) {
         let now = claim.now.unixSeconds
         var chosen: [Candidate] = []
+        var stillWaiting = Set<String>()
         let statement = try db.cachedStatement(sql: endpointWaitingSQL)
         for (endpointID, limit) in claim.limits.sorted(by: { $0.key < $1.key }) where limit > 0 {
-            for row in try Row.fetchAll(statement, arguments: [endpointID, now, limit]) {
+            let rows = try Row.fetchAll(statement, arguments: [endpointID, now, limit + 1])
+            if rows.count > limit { stillWaiting.insert(endpointID) }
+            for row in rows.prefix(limit) {
                 chosen.append(Candidate(seq: row[0], delivery: Rows.delivery(row, from: 1)))
             }
         }
-        guard !chosen.isEmpty else { return [] }
+        guard !chosen.isEmpty else { return ([], stillWaiting) }
         let deliveries = try lease(chosen, token: claim.leaseToken, until: claim.leaseExpiresAt, now: claim.now, db)
         let events = try Self.events(of: deliveries.filter { known[$0.eventID] == nil }, db).merging(known) { stored, _ in stored }
-        return deliveries.compactMap { delivery in events[delivery.eventID].map { ClaimedDelivery(delivery: delivery, event: $0) } }
+        let claimed = deliveries.compactMap { delivery in events[delivery.eventID].map { ClaimedDelivery(delivery: delivery, event: $0) } }
+        return (claimed, stillWaiting)
     }
 
     /// Puts `chosen` in flight under `token` until `until`, in one statement; returns them as claimed.

@@ -25,7 +25,8 @@ extension SQLiteStore {
     /// ``insertEvents(_:)``, then the publish's claim in the same transaction: for each endpoint
     /// of `claim`, its waiting deliveries due by `claim.now` (the batch's own and older ones,
     /// oldest due first), as ``claimDueDeliveries(_:)`` takes them. The outcomes show the
-    /// batch's claimed deliveries as claimed.
+    /// batch's claimed deliveries as claimed; endpoints with more due than their limit are
+    /// named as still waiting.
     public func insertEvents(_ batch: [NewEvent], claiming claim: PublishClaim?) async throws -> PublishCommit {
         guard !batch.isEmpty else { return PublishCommit(outcomes: []) }
         return try await write { db in
@@ -33,13 +34,13 @@ extension SQLiteStore {
             guard let claim, !claim.limits.isEmpty else { return PublishCommit(outcomes: outcomes) }
             var events: [String: Event] = [:]
             for case .inserted(let event, _) in outcomes { events[event.id] = event }
-            let claimed = try Self.claim(claim, db, events: events)
+            let (claimed, stillWaiting) = try Self.claim(claim, db, events: events)
             let byID = Dictionary(claimed.map { ($0.delivery.id, $0.delivery) }, uniquingKeysWith: { first, _ in first })
             for index in outcomes.indices {
                 guard case .inserted(let event, let deliveries) = outcomes[index] else { continue }
                 outcomes[index] = .inserted(event, deliveries.map { byID[$0.id] ?? $0 })
             }
-            return PublishCommit(outcomes: outcomes, claimed: claimed)
+            return PublishCommit(outcomes: outcomes, claimed: claimed, stillWaiting: stillWaiting)
         }
     }
 

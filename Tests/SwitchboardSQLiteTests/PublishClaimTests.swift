@@ -27,6 +27,7 @@ struct PublishClaimTests {
             #expect(commit.claimed.map(\.delivery.id) == [older.deliveries[0].id, ids[0]])
             #expect(commit.claimed.map(\.event.id) == [older.event.id, batch[0].event.id])
             #expect(commit.claimed.allSatisfy { $0.delivery.state == .inFlight && $0.delivery.leaseToken == 41 })
+            #expect(commit.stillWaiting == [endpoint.id], "one of the batch's deliveries is left")
             guard case .inserted(_, let first) = commit.outcomes[0], case .inserted(_, let second) = commit.outcomes[1] else {
                 Issue.record("both events inserted")
                 return
@@ -56,7 +57,7 @@ struct PublishClaimTests {
             let batch = [F.newEvent(to: [throttled], at: F.at(5)), F.newEvent(to: [disabled], at: F.at(5))]
             let commit = try await fixture.store.insertEvents(
                 batch, claiming: Self.claim([endpoint.id: 5, throttled.id: 5, disabled.id: 5], at: 5))
-            #expect(commit.claimed.isEmpty)
+            #expect(commit.claimed.isEmpty && commit.stillWaiting.isEmpty)
         }
     }
 }

@@ -73,15 +73,15 @@ final class DeliveryHandoff: Sendable {
     }
 
     /// Hands over the jobs a committed publish claimed under `reservation`, gives back the
-    /// room they did not use, and wakes the dispatcher. Returns the jobs it could not take
-    /// (the dispatcher stopped meanwhile), for the caller to hand back to the store.
-    func handOver(_ jobs: [DeliveryJob], reservation: Reservation) -> [DeliveryJob] {
+    /// room they did not use, notes which endpoints the claim left `stillWaiting`, and wakes
+    /// the dispatcher. Returns the jobs it could not take (the dispatcher stopped meanwhile),
+    /// for the caller to hand back to the store.
+    func handOver(_ jobs: [DeliveryJob], reservation: Reservation, stillWaiting: Set<String> = []) -> [DeliveryJob] {
         let taken = state.withLock { state -> Bool in
             guard let ledger = state.dispatch?.ledger else { return false }
-            let claimed = Self.counts(of: jobs)
-            ledger.learnFromPublishClaim(round: reservation.round, reserved: reservation.counts, claimed: claimed)
+            ledger.learnFromPublishClaim(round: reservation.round, reserved: reservation.counts.keys, stillWaiting: stillWaiting)
             var unused = reservation.counts
-            for (endpointID, count) in claimed { unused[endpointID, default: 0] -= count }
+            for (endpointID, count) in Self.counts(of: jobs) { unused[endpointID, default: 0] -= count }
             ledger.cancelHandoff(unused.filter { $0.value > 0 })
             state.inbox.append(contentsOf: jobs)
             return true

@@ -176,14 +176,14 @@ final class InFlightLedger: Sendable {
         }
     }
 
-    /// Learns from publish claim `round`, which could take up to `reserved` deliveries per
-    /// endpoint and took `claimed`: one that got fewer than its room is caught up, unless it
-    /// fell behind after the round began; one that filled it may have more waiting.
-    func learnFromPublishClaim(round: UInt64, reserved: [String: Int], claimed: [String: Int]) {
+    /// Learns from publish claim `round`, which looked at the `reserved` endpoints: one with
+    /// due deliveries `stillWaiting` after it is behind; the others are caught up, unless they
+    /// fell behind after the round began.
+    func learnFromPublishClaim(round: UInt64, reserved: some Sequence<String>, stillWaiting: Set<String>) {
         guard tracksBacklogs else { return }
         state.withLock { state in
-            for (endpointID, room) in reserved where state.endpoints[endpointID] != nil {
-                if claimed[endpointID, default: 0] >= room {
+            for endpointID in reserved where state.endpoints[endpointID] != nil {
+                if stillWaiting.contains(endpointID) {
                     state.endpoints[endpointID]!.backlogSince = round
                 } else if let since = state.endpoints[endpointID]!.backlogSince, since < round {
                     state.endpoints[endpointID]!.backlogSince = nil

@@ -76,7 +76,7 @@ struct FanOut: Sendable {
         }
         if !behind.isEmpty { handoff.noteBacklog(behind) }
         if let reservation {
-            let refused = handoff.handOver(jobs, reservation: reservation)
+            let refused = handoff.handOver(jobs, reservation: reservation, stillWaiting: commit.stillWaiting)
             await handBack(refused, at: now)
         }
         return commit.outcomes

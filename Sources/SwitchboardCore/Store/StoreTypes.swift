@@ -130,10 +130,13 @@ public struct PublishCommit: Sendable, Hashable {
     public var outcomes: [InsertOutcome]
     /// The deliveries claimed, oldest due first, each with its event.
     public var claimed: [ClaimedDelivery]
+    /// Endpoints of the claim that still have due deliveries waiting after it.
+    public var stillWaiting: Set<String>
 
-    public init(outcomes: [InsertOutcome], claimed: [ClaimedDelivery] = []) {
+    public init(outcomes: [InsertOutcome], claimed: [ClaimedDelivery] = [], stillWaiting: Set<String> = []) {
         self.outcomes = outcomes
         self.claimed = claimed
+        self.stillWaiting = stillWaiting
     }
 }
 
