@@ -102,6 +102,13 @@ final class DeliveryHandoff: Sendable {
         state.withLock { $0.dispatch?.ledger }?.noteBacklog(endpointIDs)
     }
 
+    /// Whether a claim of the dispatcher's could take deliveries of these endpoints now; `true`
+    /// when it is not running here, so another node's dispatcher is not kept waiting.
+    func claimCouldTake(_ endpointIDs: some Sequence<String>) -> Bool {
+        guard let ledger = state.withLock({ $0.dispatch?.ledger }) else { return true }
+        return ledger.hasRoom(forAnyOf: endpointIDs)
+    }
+
     /// Counts every endpoint as behind until the dispatcher's next claim round.
     func forgetBacklogs() {
         state.withLock { $0.dispatch?.ledger }?.forgetBacklogs()

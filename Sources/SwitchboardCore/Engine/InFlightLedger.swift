@@ -98,6 +98,14 @@ final class InFlightLedger: Sendable {
         }
     }
 
+    /// Whether a claim could take any of `endpointIDs`' deliveries now: one of them is not
+    /// holding as many as its depth allows (or is not known yet).
+    func hasRoom(forAnyOf endpointIDs: some Sequence<String>) -> Bool {
+        state.withLock { state in
+            endpointIDs.contains { id in state.endpoints[id].map { $0.held < $0.depth } ?? true }
+        }
+    }
+
     /// Admits claimed jobs: returns those that may start now (marked running) and those the
     /// endpoint cannot hold, to hand back to the store; the rest wait for a slot.
     func admit(_ jobs: [DeliveryJob]) -> (start: [DeliveryJob], release: [DeliveryJob]) {

@@ -77,7 +77,9 @@ public final class Switchboard: Sendable {
         case .inserted(let event, let deliveries):
             DeliveryMetrics.eventsPublished.increment()
             feed.publish(.eventPublished(event, deliveries: deliveries))
-            if deliveries.contains(where: { $0.state == .pending }) { wakeSignal.wake(.refill) }
+            // Left pending for a claim; an endpoint full up asks for one itself as its slots free up.
+            let waiting = deliveries.lazy.filter { $0.state == .pending }.map(\.endpointID)
+            if !waiting.isEmpty, handoff.claimCouldTake(waiting) { wakeSignal.wake(.refill) }
             return PublishResult(event: event, deliveries: deliveries, isDuplicate: false)
         case .duplicate(let event, let deliveries):
             return PublishResult(event: event, deliveries: deliveries, isDuplicate: true)

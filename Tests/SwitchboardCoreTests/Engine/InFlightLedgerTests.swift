@@ -164,6 +164,15 @@ struct LedgerBacklogTests {
         #expect(Self.asksForClaims(ledger))
     }
 
+    @Test("a claim could take deliveries of an endpoint not known yet or not full, not of one holding its depth")
+    func roomForAClaim() {
+        let ledger = InFlightLedger()
+        #expect(ledger.hasRoom(forAnyOf: ["ep_a"]))
+        _ = ledger.admit((0..<8).map { Self.job($0) })
+        #expect(!ledger.hasRoom(forAnyOf: ["ep_a"]), "4 × its 2 slots held")
+        #expect(ledger.hasRoom(forAnyOf: ["ep_a", "ep_b"]))
+    }
+
     @Test("without backlog tracking no publish claims and every slot that runs dry asks for a claim")
     func untrackedLedger() {
         let ledger = InFlightLedger()
