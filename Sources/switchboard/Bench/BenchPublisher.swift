@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import SwitchboardCore
 
 /// Publishes the bench's events, either through the publish API or as Stripe-signed requests
@@ -115,17 +116,25 @@ struct BenchPublisher: Sendable {
     func publishSteadily(rate: Double, duration: Duration, tenant: TenantID) async throws -> Run {
         let total = max(1, Int((duration.benchSeconds * rate).rounded()))
         let start = ContinuousClock.now
-        let accepted = try await withThrowingTaskGroup(of: (String, ContinuousClock.Instant).self) { group in
+        // A discarding group frees each publish's task as it ends: a group that keeps results
+        // until the end held every finished task, ~23 KB each (280 MiB over 10 s at 1,000/s).
+        let accepted = AcceptedTimes()
+        try await withThrowingDiscardingTaskGroup { group in
             for number in 0..<total {
                 let due = start.advanced(by: .seconds(Double(number) / rate))
                 if ContinuousClock.now < due { try await Task.sleep(until: due, clock: .continuous) }
                 group.addTask {
                     let id = try await publish(number, tenant: tenant)
-                    return (id, ContinuousClock.now)
+                    let now = ContinuousClock.now
+                    accepted.times.withLock { $0[id] = now }
                 }
             }
-            return try await group.reduce(into: [String: ContinuousClock.Instant]()) { $0[$1.0] = $1.1 }
         }
-        return Run(start: start, elapsed: start.duration(to: .now), published: total, accepted: accepted, callDurations: [])
+        return Run(start: start, elapsed: start.duration(to: .now), published: total, accepted: accepted.times.withLock { $0 }, callDurations: [])
     }
+}
+
+/// When each steadily published event was accepted, written by the publishing tasks.
+private final class AcceptedTimes: Sendable {
+    let times = Mutex<[String: ContinuousClock.Instant]>([:])
 }
