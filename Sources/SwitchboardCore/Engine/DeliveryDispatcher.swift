@@ -8,8 +8,8 @@ import Synchronization
 /// Runs as a `Service`. It wakes when an event is published, an operator requeues something
 /// or an endpoint's claimed deliveries run low, and otherwise every
 /// ``DispatcherConfiguration/pollInterval`` to pick up due retries and lapsed leases. When
-/// the store allows it, a publish hands fresh deliveries of caught-up endpoints straight to
-/// it (``DeliveryHandoff``), so they are sent without a claim.
+/// the store allows it, a publish batch claims its endpoints' due deliveries and hands them to
+/// it (``DeliveryHandoff``), so they are sent without a claim round of its own.
 ///
 /// Each endpoint has its own slots (its `max_concurrency`), so a slow or hanging endpoint
 /// only ever holds its own; the global limit is sized in the thousands because a slot is a

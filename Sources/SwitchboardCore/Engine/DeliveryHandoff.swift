@@ -56,7 +56,7 @@ final class DeliveryHandoff: Sendable {
         }
     }
 
-    /// Reserves room for `demand` (endpoint and its number of fresh deliveries); `nil` when
+    /// Reserves room for `demand` (an endpoint and how many deliveries the batch brings it); `nil` when
     /// the dispatcher is not running or no endpoint has room.
     func reserve(_ demand: [(endpoint: Endpoint, count: Int)], now: Date) -> Reservation? {
         guard let dispatch = state.withLock({ $0.dispatch }) else { return nil }

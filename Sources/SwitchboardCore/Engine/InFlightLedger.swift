@@ -78,8 +78,8 @@ final class InFlightLedger: Sendable {
     private let state = Mutex(State())
     private let tracksBacklogs: Bool
 
-    /// - Parameter tracksBacklogs: learn from claims which endpoints are caught up (for
-    ///   handoffs). Without it every endpoint counts as behind, so slots ask for claims as
+    /// - Parameter tracksBacklogs: learn from claims, the dispatcher's and the publishes',
+    ///   which endpoints are caught up, and take publish claims. Without it every endpoint counts as behind, so slots ask for claims as
     ///   they free up, which is what a store other nodes also publish to needs.
     init(tracksBacklogs: Bool = false) {
         self.tracksBacklogs = tracksBacklogs

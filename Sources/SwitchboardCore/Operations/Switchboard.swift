@@ -15,7 +15,7 @@ public final class Switchboard: Sendable {
     public let health: EndpointHealthBoard
     let logger: Logger
     let wakeSignal: WakeSignal
-    /// Fresh deliveries a publish hands to this process's dispatcher (when the store allows).
+    /// Deliveries a publish claims for this process's dispatcher (when the store allows).
     let handoff: DeliveryHandoff
 
     /// Wakes the dispatcher to claim now: another node of a cluster made deliveries due.

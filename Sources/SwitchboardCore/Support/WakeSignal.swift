@@ -5,7 +5,7 @@ import Synchronization
 final class WakeSignal: Sendable {
     /// Why the dispatcher is woken, weakest first.
     enum Reason: UInt8, Sendable, Comparable {
-        /// Fresh deliveries were handed over by a publish: start them, claim nothing.
+        /// A publish handed over the deliveries it claimed: start them, claim nothing.
         case handoff
         /// Endpoints this dispatcher knows to be behind want their next claim.
         case refill
