@@ -47,7 +47,7 @@ public final class DeliveryDispatcher: Service, Sendable {
         // (PostgreSQL) has room again once the records commit: claim then, not at the next poll.
         let signal = switchboard.wakeSignal
         let claimsAfterCommit = switchboard.store.claimsWaitForRecords
-        let wake: @Sendable () -> Void = { if claimsAfterCommit { signal.wake(.refill) } }
+        let wake: @Sendable () -> Void = { if claimsAfterCommit { signal.wake(.claim) } }
         self.recorder = AttemptRecorder(store: switchboard.store, feed: switchboard.feed, logger: logger, committed: wake)
     }
 
@@ -65,18 +65,19 @@ public final class DeliveryDispatcher: Service, Sendable {
             switchboard.handoff.open(ledger: ledger, maxHeld: configuration.maxConcurrency * 2, leaseDuration: configuration.leaseDuration)
         }
         await withDiscardingTaskGroup { group in
-            group.addTask { [switchboard, stopping] in
+            // The poll finds retries come due and lapsed leases anywhere: until its claim round,
+            // no endpoint counts as caught up.
+            group.addTask { [switchboard, stopping, ledger] in
                 while !stopping.isSet {
                     do { try await Task.sleep(for: .milliseconds(Int(configuration.pollInterval * 1000))) } catch { return }
-                    switchboard.wakeSignal.wake(.newWork)
+                    ledger.forgetBacklogs()
+                    switchboard.wakeSignal.wake(.claim)
                 }
             }
-            switchboard.wakeSignal.wake(.newWork)
+            switchboard.wakeSignal.wake(.claim)
             for await _ in switchboard.wakeSignal.wakes.cancelOnGracefulShutdown() {
                 await startHandedOver(in: &group)
-                guard let reason = switchboard.wakeSignal.takeClaimReason() else { continue }
-                if reason == .newWork { ledger.forgetBacklogs() }
-                await claimAndStart(in: &group)
+                if switchboard.wakeSignal.takeClaimRequest() { await claimAndStart(in: &group) }
             }
             stopping.set()
             await release(switchboard.handoff.close())
@@ -148,7 +149,7 @@ public final class DeliveryDispatcher: Service, Sendable {
             }
             await release(step.release)
             next = step.next
-            if step.wantsMore || !step.release.isEmpty { switchboard.wakeSignal.wake(.refill) }
+            if step.wantsMore || !step.release.isEmpty { switchboard.wakeSignal.wake(.claim) }
         }
     }
 
@@ -169,7 +170,7 @@ public final class DeliveryDispatcher: Service, Sendable {
 
     /// Hands claimed, unsent jobs back to the store so they are due again now, for a claim.
     private func release(_ jobs: [DeliveryJob]) async {
-        let releases = jobs.compactMap { job in job.delivery.leaseToken.map { ClaimRelease(deliveryID: job.delivery.id, leaseToken: $0) } }
+        let releases = jobs.compactMap(ClaimRelease.init)
         guard !releases.isEmpty else { return }
         do {
             try await switchboard.store.releaseClaims(releases, at: switchboard.clock.now())

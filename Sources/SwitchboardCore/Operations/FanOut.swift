@@ -85,7 +85,7 @@ struct FanOut: Sendable {
     /// Makes handed-over deliveries the dispatcher could not take due again, for a claim.
     private func handBack(_ jobs: [DeliveryJob], at now: Date) async {
         guard !jobs.isEmpty else { return }
-        let releases = jobs.compactMap { job in job.delivery.leaseToken.map { ClaimRelease(deliveryID: job.delivery.id, leaseToken: $0) } }
+        let releases = jobs.compactMap(ClaimRelease.init)
         // If this fails too, the deliveries' leases lapse and they are claimed then.
         try? await store.releaseClaims(releases, at: now)
     }

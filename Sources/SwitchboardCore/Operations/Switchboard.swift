@@ -26,7 +26,7 @@ public final class Switchboard: Sendable {
     /// up, so a fresh publish is not handed over ahead of them.
     func deliveriesBecameDue() {
         handoff.forgetBacklogs()
-        wakeSignal.wake(.newWork)
+        wakeSignal.wake(.claim)
     }
     /// Refused inbound requests counted in memory and written in batches, limited per source.
     public let sourceRejections: SourceRejectionLedger
@@ -79,7 +79,7 @@ public final class Switchboard: Sendable {
             feed.publish(.eventPublished(event, deliveries: deliveries))
             // Left pending for a claim; an endpoint full up asks for one itself as its slots free up.
             let waiting = deliveries.lazy.filter { $0.state == .pending }.map(\.endpointID)
-            if !waiting.isEmpty, handoff.claimCouldTake(waiting) { wakeSignal.wake(.refill) }
+            if !waiting.isEmpty, handoff.claimCouldTake(waiting) { wakeSignal.wake(.claim) }
             return PublishResult(event: event, deliveries: deliveries, isDuplicate: false)
         case .duplicate(let event, let deliveries):
             return PublishResult(event: event, deliveries: deliveries, isDuplicate: true)

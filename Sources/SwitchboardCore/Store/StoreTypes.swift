@@ -239,6 +239,12 @@ public struct ClaimRelease: Sendable, Hashable {
         self.deliveryID = deliveryID
         self.leaseToken = leaseToken
     }
+
+    /// The release of a claimed job, under the lease it was claimed with (`nil` without one).
+    public init?(_ job: DeliveryJob) {
+        guard let token = job.delivery.leaseToken else { return nil }
+        self.init(deliveryID: job.delivery.id, leaseToken: token)
+    }
 }
 
 /// An event whose derived status changed.

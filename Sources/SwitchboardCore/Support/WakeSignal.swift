@@ -1,40 +1,31 @@
 import Synchronization
 
 /// A coalescing wake-up for the dispatcher: any number of `wake` calls between two reads
-/// count as one, and the read says what the strongest of them asked for.
+/// count as one, and the read says whether any of them asked for a claim.
 final class WakeSignal: Sendable {
-    /// Why the dispatcher is woken, weakest first.
-    enum Reason: UInt8, Sendable, Comparable {
+    /// Why the dispatcher is woken.
+    enum Reason: Sendable {
         /// A publish handed over the deliveries it claimed: start them, claim nothing.
         case handoff
-        /// Endpoints this dispatcher knows to be behind want their next claim.
-        case refill
-        /// Deliveries may have become due anywhere (an operator requeued or resumed some, a
-        /// retry came due, another node published): claim, and trust no endpoint to be caught up.
-        case newWork
-
-        static func < (lhs: Self, rhs: Self) -> Bool { lhs.rawValue < rhs.rawValue }
+        /// Deliveries may be waiting in the store: claim.
+        case claim
     }
 
     let wakes: AsyncStream<Void>
     private let continuation: AsyncStream<Void>.Continuation
-    /// The strongest claim reason since the last read; `nil` when only handoffs woke it.
-    private let pending = Mutex<Reason?>(nil)
+    private let claimRequested = Atomic<Bool>(false)
 
     init() {
         (wakes, continuation) = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
     }
 
-    func wake(_ reason: Reason = .newWork) {
-        if reason > .handoff { pending.withLock { $0 = max($0 ?? reason, reason) } }
+    func wake(_ reason: Reason = .claim) {
+        if reason == .claim { claimRequested.store(true, ordering: .releasing) }
         continuation.yield()
     }
 
-    /// The claim the wakes since the last call asked for, if any, and forgets it.
-    func takeClaimReason() -> Reason? {
-        pending.withLock { reason in
-            defer { reason = nil }
-            return reason
-        }
+    /// Whether a wake since the last call asked for a claim; forgets it.
+    func takeClaimRequest() -> Bool {
+        claimRequested.exchange(false, ordering: .acquiringAndReleasing)
     }
 }
