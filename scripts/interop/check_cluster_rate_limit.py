@@ -2,7 +2,12 @@
 `rate_limit_per_second: 10`: the limit holds for the cluster, not per node. Both nodes make
 attempts, yet the 60 deliveries arrive no faster than 10 a second (at least 5.3 s from the first
 to the last, where two nodes pacing alone would take half that), and no second holds more than
-11 arrivals. Rate limits only ever slow sends down, so a loaded machine cannot make this fail."""
+11 arrivals. Rate limits only ever slow sends down, so a loaded machine cannot make this fail.
+
+The endpoint's `max_concurrency` is 64, more than the 60 deliveries: with the default of 4, a node
+that holds 4 or more of the endpoint's deliveries leaves the other no room (the concurrency limit
+holds across the cluster), so whichever node claimed first could send all 60 and the check would
+prove nothing about pacing. With room for all, each node claims what its own publishes make due."""
 import sys
 import time
 
@@ -23,6 +28,7 @@ def main(binary):
             node.start()
         nodes[0].request("POST", "/v1/endpoints", {
             "name": "paced", "url": receiver.url("/paced"), "event_types": ["paced.*"], "rate_limit_per_second": RATE,
+            "max_concurrency": 64,
         }, expect=201)
         for n in range(EVENTS):
             nodes[n % 2].request("POST", "/v1/events", {"event_type": "paced.tick", "payload": {"n": n}}, expect=202)
