@@ -34,10 +34,11 @@ final class BenchRig: Sendable {
             addressGuard: configuration.destinations.network)
     }
 
-    /// Builds a rig, runs `body` with the dispatchers running, then tears it down: the receiver
-    /// stops first (so requests left hanging fail at once instead of holding the drain), the
-    /// dispatchers shut down gracefully (stop claiming, record what finished), then the
-    /// transports; the directory is deleted.
+    /// Builds a rig, runs `body` with the dispatchers running, then tears it down: the
+    /// dispatchers begin a graceful shutdown (stop claiming, record what finishes), then the
+    /// receiver stops (so requests left hanging fail at once instead of holding the drain, and
+    /// deliveries still waiting are not sent into a closed port), then the transports; the
+    /// directory is deleted.
     ///
     /// With `storeURL`, the store is PostgreSQL: a schema of its own in that database, shared by
     /// `nodes` nodes and dropped after.
@@ -101,8 +102,8 @@ final class BenchRig: Sendable {
                         await receiver.stop()
                         throw error
                     }
-                    await receiver.stop()
                     await group.triggerGracefulShutdown()
+                    await receiver.stop()
                     _ = try await tasks.next()
                     return result
                 })
