@@ -90,21 +90,28 @@ extension SQLiteStore {
         try await write { db in
             try db.execute(sql: "DELETE FROM endpoints WHERE id = ? AND tenant_id = ?", arguments: [id, tenant])
             guard db.changesCount > 0 else { return false }
-            let unfinished = Delivery.State.unfinished.map(\.rawValue)
-            let events = try String.fetchAll(
-                db,
-                sql: "SELECT DISTINCT event_id FROM deliveries WHERE endpoint_id = ? AND state IN (?, ?, ?, ?)",
-                arguments: StatementArguments([id] + unfinished))
+            let unfinished = try Row.fetchAll(db, sql: Self.unfinishedDeliveriesSQL, arguments: [id])
             try db.execute(
                 sql: """
                     UPDATE deliveries SET state = 'cancelled', next_attempt_at = NULL, lease_expires_at = NULL, updated_at = ?
-                    WHERE endpoint_id = ? AND state IN (?, ?, ?, ?)
+                    WHERE seq IN (SELECT value FROM json_each(?))
                     """,
-                arguments: StatementArguments([date.unixSeconds, id] as [any DatabaseValueConvertible] + unfinished))
+                arguments: [date.unixSeconds, "[" + unfinished.map { String($0["seq"] as Int64) }.joined(separator: ",") + "]"])
+            let events = Array(Set(unfinished.map { $0["event_id"] as String }))
             _ = try Self.refreshEventStatuses(db, eventIDs: events)
             return true
         }
     }
+
+    /// An endpoint's unfinished deliveries (`seq`, `event_id`), from the indexes that hold only
+    /// such rows, so the cost follows the queue, not the endpoint's history. Argument: the id.
+    static let unfinishedDeliveriesSQL = """
+        SELECT seq, event_id FROM deliveries WHERE endpoint_id = ?1 AND state IN ('pending', 'scheduled')
+        UNION ALL
+        SELECT seq, event_id FROM deliveries WHERE endpoint_id = ?1 AND state = 'paused'
+        UNION ALL
+        SELECT seq, event_id FROM deliveries INDEXED BY deliveries_by_state WHERE state = 'in_flight' AND endpoint_id = ?1
+        """
 
     /// Whether `tenant` has an endpoint with this id, and whether it is enabled.
     static func endpointEnabled(_ db: Database, id: String, tenant: TenantID) throws -> Bool? {

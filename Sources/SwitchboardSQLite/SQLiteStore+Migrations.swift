@@ -24,6 +24,9 @@ extension SQLiteStore {
         migrator.registerMigration("v6-covering-search") { db in
             try db.execute(sql: v6CoveringSearch)
         }
+        migrator.registerMigration("v7-endpoint-indexes-by-state") { db in
+            try db.execute(sql: v7EndpointIndexesByState)
+        }
         return migrator
     }
 
@@ -238,5 +241,29 @@ extension SQLiteStore {
         CREATE INDEX deliveries_failed_by_event ON deliveries(tenant_id, event_id) WHERE state = 'failed';
         DROP INDEX deliveries_retrying_by_event;
         CREATE INDEX deliveries_retrying_by_event ON deliveries(tenant_id, event_id) WHERE state = 'scheduled' AND attempt_count > 0;
+        """
+
+    /// One index entry per fresh delivery that leads with its endpoint, for wide fan-outs:
+    /// each such index puts the delivery on a page of its own endpoint, so an event sent to 64
+    /// endpoints dirtied 3 × 64 leaf pages in its commit, and every claim and outcome moved
+    /// entries in two of them. Each index below holds deliveries in some states only, so a
+    /// delivery is in exactly one of them at a time (in flight: `deliveries_by_state`), and a
+    /// query about an endpoint's deliveries in any state reads the ones it needs:
+    /// - `deliveries_waiting` (pending, scheduled) also serves the queue summary, `state` riding
+    ///   along so its grouped pass reads no row, which `deliveries_queue` did;
+    /// - `deliveries_paused`: resuming, one endpoint's paused queue, the summary's paused counts
+    ///   (`state` again makes it covering);
+    /// - `deliveries_finished_by_endpoint` (succeeded, failed, cancelled) replaces
+    ///   `deliveries_by_endpoint`: events filtered by endpoint, failed deliveries requeued by time.
+    /// Its condition is written with `OR` so that a query for one of its states can use it.
+    private static let v7EndpointIndexesByState = """
+        DROP INDEX deliveries_queue;
+        DROP INDEX deliveries_waiting;
+        DROP INDEX deliveries_by_endpoint;
+        CREATE INDEX deliveries_waiting ON deliveries(endpoint_id, next_attempt_at, state)
+            WHERE state IN ('pending', 'scheduled');
+        CREATE INDEX deliveries_paused ON deliveries(endpoint_id, created_at, state) WHERE state = 'paused';
+        CREATE INDEX deliveries_finished_by_endpoint ON deliveries(endpoint_id, created_at)
+            WHERE state = 'succeeded' OR state = 'failed' OR state = 'cancelled';
         """
 }

@@ -68,6 +68,15 @@ extension SQLiteStore {
             """
     }
 
+    /// The ids of events with a delivery to one endpoint, from the per-endpoint indexes of each
+    /// state (a delivery is in one at a time). Arguments: the endpoint id, four times.
+    static let endpointEventIDsSQL = """
+        SELECT event_id FROM deliveries WHERE endpoint_id = ? AND state IN ('pending', 'scheduled')
+        UNION ALL SELECT event_id FROM deliveries WHERE endpoint_id = ? AND state = 'paused'
+        UNION ALL SELECT event_id FROM deliveries WHERE endpoint_id = ? AND (state = 'succeeded' OR state = 'failed' OR state = 'cancelled')
+        UNION ALL SELECT event_id FROM deliveries INDEXED BY deliveries_by_state WHERE state = 'in_flight' AND endpoint_id = ?
+        """
+
     /// The `WHERE` clause and arguments for the filters of `query`.
     static func eventFilter(_ query: EventQuery) -> EventFilter {
         var filter = EventFilter()
@@ -98,8 +107,8 @@ extension SQLiteStore {
             filter.arguments += [sourceID]
         }
         if let endpointID = query.endpointID {
-            conditions.append("id IN (SELECT event_id FROM deliveries WHERE endpoint_id = ?)")
-            filter.arguments += [endpointID]
+            conditions.append("id IN (\(Self.endpointEventIDsSQL))")
+            filter.arguments += [endpointID, endpointID, endpointID, endpointID]
         }
         let deliveryIndex: (name: String, condition: String)? =
             switch query.deliveryStatus {

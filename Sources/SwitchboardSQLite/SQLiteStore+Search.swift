@@ -29,27 +29,13 @@ extension SQLiteStore {
         }
     }
 
-    /// The retry queue per endpoint, from one grouped pass (by endpoint and state) over the
-    /// covering partial index `deliveries_queue` (no table row is read; each group's earliest
-    /// due date is its first index entry), joined with the endpoints for URL and tenant.
+    /// The retry queue per endpoint, from two grouped passes by endpoint over covering partial
+    /// indexes (no table row is read): `deliveries_waiting` counts pending and scheduled
+    /// deliveries and finds the earliest due date, `deliveries_paused` counts paused ones. Joined
+    /// with the endpoints for URL and tenant.
     public func queueSummary(tenant: TenantID?) async throws -> [QueueGroup] {
         try await read { db in
-            let rows = try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT q.endpoint_id, COALESCE(ep.tenant_id, '') AS tenant_id, COALESCE(ep.url, '') AS url,
-                        q.state, q.count, q.next_due
-                    FROM (
-                        SELECT endpoint_id, state, COUNT(*) AS count, MIN(next_attempt_at) AS next_due
-                        FROM deliveries INDEXED BY deliveries_queue
-                        WHERE state IN ('pending', 'scheduled', 'paused')
-                        GROUP BY endpoint_id, state
-                    ) q
-                    LEFT JOIN endpoints ep ON ep.id = q.endpoint_id
-                    WHERE ?1 IS NULL OR ep.tenant_id = ?1
-                    """,
-                arguments: [tenant]
-            )
+            let rows = try Row.fetchAll(db, sql: Self.queueSummarySQL, arguments: [tenant])
             var groups: [String: QueueGroup] = [:]
             var order: [String] = []
             for row in rows {
@@ -59,14 +45,10 @@ extension SQLiteStore {
                     groups[endpointID] = QueueGroup(
                         endpointID: endpointID, tenantID: row["tenant_id"], url: row["url"], waiting: 0, paused: 0, scheduled: 0, nextDue: nil)
                 }
-                let count: Int = row["count"]
-                let state: String = row["state"]
-                switch state {
-                case "pending": groups[endpointID]?.waiting = count
-                case "scheduled": groups[endpointID]?.scheduled = count
-                default: groups[endpointID]?.paused = count
-                }
-                if state != "paused", let due = row.optionalDate("next_due") {
+                groups[endpointID]?.waiting += row["waiting"] as Int
+                groups[endpointID]?.scheduled += row["scheduled"] as Int
+                groups[endpointID]?.paused += row["paused"] as Int
+                if let due = row.optionalDate("next_due") {
                     let earliest = groups[endpointID]?.nextDue.map { min($0, due) } ?? due
                     groups[endpointID]?.nextDue = earliest
                 }
@@ -75,8 +57,28 @@ extension SQLiteStore {
         }
     }
 
+    /// The queue summary's query. Argument: the tenant, or `NULL` for all.
+    static let queueSummarySQL = """
+        SELECT q.endpoint_id, COALESCE(ep.tenant_id, '') AS tenant_id, COALESCE(ep.url, '') AS url,
+            q.waiting, q.scheduled, q.paused, q.next_due
+        FROM (
+            SELECT endpoint_id, SUM(state = 'pending') AS waiting, SUM(state = 'scheduled') AS scheduled,
+                0 AS paused, MIN(next_attempt_at) AS next_due
+            FROM deliveries INDEXED BY deliveries_waiting
+            WHERE state IN ('pending', 'scheduled')
+            GROUP BY endpoint_id
+            UNION ALL
+            SELECT endpoint_id, 0, 0, COUNT(*), NULL
+            FROM deliveries INDEXED BY deliveries_paused
+            WHERE state = 'paused'
+            GROUP BY endpoint_id
+        ) q
+        LEFT JOIN endpoints ep ON ep.id = q.endpoint_id
+        WHERE ?1 IS NULL OR ep.tenant_id = ?1
+        """
+
     /// One endpoint's queue, soonest first, then its paused deliveries in insertion order:
-    /// two index walks (`deliveries_waiting`, then `deliveries_by_endpoint`) that stop after
+    /// two index walks (`deliveries_waiting`, then `deliveries_paused`) that stop after
     /// `limit` rows.
     public func queuedDeliveries(endpointID: String, tenant: TenantID?, limit: Int) async throws -> [Delivery] {
         try await read { db in

@@ -24,7 +24,7 @@ struct OpeningTests {
             #expect(settings.journal == "wal")
             #expect(settings.synchronous == 2, "FULL is the default")
             #expect(settings.foreignKeys == true)
-            #expect(settings.migrations == ["v1-initial", "v2-sources", "v3-fenced-leases", "v4-search-indexes", "v5-attempt-node", "v6-covering-search"])
+            #expect(settings.migrations == ["v1-initial", "v2-sources", "v3-fenced-leases", "v4-search-indexes", "v5-attempt-node", "v6-covering-search", "v7-endpoint-indexes-by-state"])
             #expect(settings.tables.isSuperset(of: ["api_keys", "endpoints", "events", "deliveries", "attempts", "sources", "event_counts"]))
         }
     }
@@ -45,7 +45,7 @@ struct OpeningTests {
             let reopened = try fixture.reopened()
             #expect(try await reopened.endpoint(id: endpoint.id, tenant: endpoint.tenantID) == endpoint)
             let migrations = try await reopened.pool.read { db in try SQLiteStore.migrator.appliedIdentifiers(db) }
-            #expect(migrations == ["v1-initial", "v2-sources", "v3-fenced-leases", "v4-search-indexes", "v5-attempt-node", "v6-covering-search"])
+            #expect(migrations == ["v1-initial", "v2-sources", "v3-fenced-leases", "v4-search-indexes", "v5-attempt-node", "v6-covering-search", "v7-endpoint-indexes-by-state"])
         }
     }
 

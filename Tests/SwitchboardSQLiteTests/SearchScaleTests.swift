@@ -85,10 +85,7 @@ struct SearchScaleTests {
                         SELECT * FROM deliveries INDEXED BY deliveries_failures
                         WHERE (state = 'failed' OR (state = 'scheduled' AND attempt_count > 0)) ORDER BY updated_at DESC, seq DESC LIMIT 10
                         """, []),
-                    ("queue summary", """
-                        SELECT endpoint_id, state, COUNT(*), MIN(next_attempt_at) FROM deliveries INDEXED BY deliveries_queue
-                        WHERE state IN ('pending', 'scheduled', 'paused') GROUP BY endpoint_id, state
-                        """, []),
+                    ("queue summary", SQLiteStore.queueSummarySQL, [nil as String?]),
                 ] as [(String, String, StatementArguments)] {
                     let plan = try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN " + sql, arguments: arguments).map { $0["detail"] as String }
                     print("search at \(Self.events / 1000)k: plan of \(label): \(plan.joined(separator: " | "))")

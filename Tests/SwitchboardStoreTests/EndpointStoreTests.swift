@@ -98,6 +98,7 @@ struct EndpointStoreTests {
             _ = try await fixture.store.recordAttempts([F.record(delivered.deliveries[0], at: F.at(5))])
             let claimed = try await fixture.claim(at: F.at(6), excluding: [survivor.id])
             #expect(Set(claimed.map(\.delivery.id)) == [shared.deliveries[0].id, inFlight.deliveries[0].id])
+            let waiting = try await fixture.publish(to: [doomed], at: F.at(6.5))
 
             #expect(try await fixture.store.deleteEndpoint(id: doomed.id, tenant: F.tenant, at: F.at(7)))
 
@@ -106,6 +107,7 @@ struct EndpointStoreTests {
             #expect(try await fixture.state(of: shared.deliveries[0]) == .cancelled)
             #expect(try await fixture.state(of: shared.deliveries[1]) == .pending, "the other endpoint's delivery is untouched")
             #expect(try await fixture.state(of: inFlight.deliveries[0]) == .cancelled)
+            #expect(try await fixture.state(of: waiting.deliveries[0]) == .cancelled)
             #expect(try await fixture.status(of: shared.event) == .queued)
             #expect(try await fixture.status(of: inFlight.event) == .delivered, "nothing is left to deliver")
             let cancelled = try #require(try await fixture.store.delivery(id: inFlight.deliveries[0].id, tenant: F.tenant))
