@@ -256,7 +256,13 @@ extension SQLiteStore {
     /// - `deliveries_finished_by_endpoint` (succeeded, failed, cancelled) replaces
     ///   `deliveries_by_endpoint`: events filtered by endpoint, failed deliveries requeued by time.
     /// Its condition is written with `OR` so that a query for one of its states can use it.
+    ///
+    /// `deliveries_by_state` is keyed by lease expiry instead of due date (which no query
+    /// ordered it by): a claim's search for lapsed leases read every in-flight row, up to the
+    /// dispatcher's 2,048 held, and now seeks to the lapsed ones. Rebuilds four indexes once.
     private static let v7EndpointIndexesByState = """
+        DROP INDEX deliveries_by_state;
+        CREATE INDEX deliveries_by_state ON deliveries(state, lease_expires_at);
         DROP INDEX deliveries_queue;
         DROP INDEX deliveries_waiting;
         DROP INDEX deliveries_by_endpoint;

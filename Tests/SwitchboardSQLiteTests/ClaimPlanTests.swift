@@ -23,4 +23,14 @@ struct ClaimPlanTests {
             #expect(!plan.contains { $0.hasPrefix("SCAN d") || $0.hasPrefix("SCAN w") }, "no delivery is scanned: \(plan)")
         }
     }
+
+    @Test("a claim seeks to the lapsed leases instead of reading every delivery in flight")
+    func expiredLeasesPlan() async throws {
+        try await F.with { fixture in
+            let plan = try await fixture.store.pool.read { db in
+                try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN " + SQLiteStore.expiredLeasesSQL, arguments: [0, "[]"]).map { $0["detail"] as String }
+            }
+            #expect(plan.contains { $0.contains("deliveries_by_state (state=? AND lease_expires_at<?)") }, "\(plan)")
+        }
+    }
 }
