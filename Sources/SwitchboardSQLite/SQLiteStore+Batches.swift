@@ -17,9 +17,10 @@ extension SQLiteStore {
         }
     }
 
-    /// `(?, ?), (?, ?)` for 2 rows of width 2.
-    static func valuesList(rows: Int, width: Int) -> String {
-        let row = "(" + Array(repeating: "?", count: width).joined(separator: ", ") + ")"
+    /// `(?, ?), (?, ?)` for 2 rows of width 2; with `then`, each row ends with that SQL:
+    /// `(?, ?, 0), (?, ?, 0)`.
+    static func valuesList(rows: Int, width: Int, then literals: String? = nil) -> String {
+        let row = "(" + (Array(repeating: "?", count: width) + (literals.map { [$0] } ?? [])).joined(separator: ", ") + ")"
         return Array(repeating: row, count: rows).joined(separator: ", ")
     }
 }

@@ -45,17 +45,29 @@ extension SQLiteStore {
     }
 
     private static func insert(_ batch: [NewEvent], _ db: Database) throws -> [InsertOutcome] {
-        var endpointStates: [String: Bool?] = [:]
+        let endpoints = try endpointStates(db, ids: Set(batch.lazy.flatMap { $0.deliveries.lazy.map(\.endpointID) }))
         var outcomes: [InsertOutcome] = []
         outcomes.reserveCapacity(batch.count)
         var rows = NewRows()
         for item in batch {
             // An idempotency key is looked up in the table: what this batch added must be there.
             if item.event.idempotencyKey != nil { try rows.insert(db) }
-            outcomes.append(try Self.insert(item, db, endpointStates: &endpointStates, into: &rows))
+            outcomes.append(try Self.insert(item, db, endpoints: endpoints, into: &rows))
         }
         try rows.insert(db)
         return outcomes
+    }
+
+    /// The tenant and enabled flag of each endpoint in `ids` that exists, in one query: a
+    /// fan-out to 64 endpoints reads them in one statement on the writer, not 64.
+    private static func endpointStates(_ db: Database, ids: Set<String>) throws -> [String: (tenant: TenantID, enabled: Bool)] {
+        guard !ids.isEmpty else { return [:] }
+        var states: [String: (tenant: TenantID, enabled: Bool)] = [:]
+        let statement = try db.cachedStatement(sql: "SELECT id, tenant_id, enabled FROM endpoints WHERE id IN (SELECT value FROM json_each(?))")
+        for row in try Row.fetchAll(statement, arguments: [JSONText.array(Array(ids))]) {
+            states[row[0]] = (tenant: row[1], enabled: row[2])
+        }
+        return states
     }
 
     /// Event and delivery rows gathered to be inserted several per statement.
@@ -71,11 +83,12 @@ extension SQLiteStore {
                 replay_of, source_id, correlation_id, source_headers, created_at) VALUES \(valuesList(rows: count, width: 13))
                 """
             }
+            // A new delivery has no attempt and no lease: those columns are literals, not parameters.
             try executeRows(db, deliveries) { count in
                 """
-                INSERT INTO deliveries (id, tenant_id, event_id, endpoint_id, state, attempt_count, next_attempt_at,
-                lease_expires_at, lease_token, last_status_code, last_error, created_at, updated_at)
-                VALUES \(valuesList(rows: count, width: 13))
+                INSERT INTO deliveries (id, tenant_id, event_id, endpoint_id, state, next_attempt_at, created_at, updated_at,
+                attempt_count, lease_expires_at, lease_token, last_status_code, last_error)
+                VALUES \(valuesList(rows: count, width: 8, then: "0, NULL, NULL, NULL, NULL"))
                 """
             }
             events.removeAll(keepingCapacity: true)
@@ -84,7 +97,7 @@ extension SQLiteStore {
     }
 
     private static func insert(
-        _ item: NewEvent, _ db: Database, endpointStates: inout [String: Bool?], into rows: inout NewRows
+        _ item: NewEvent, _ db: Database, endpoints: [String: (tenant: TenantID, enabled: Bool)], into rows: inout NewRows
     ) throws -> InsertOutcome {
         let event = item.event
         if let key = event.idempotencyKey, let existing = try idempotentMatch(db, tenant: event.tenantID, key: key, since: item.idempotencyWindowStart) {
@@ -99,20 +112,17 @@ extension SQLiteStore {
         var stored: [Delivery] = []
         stored.reserveCapacity(item.deliveries.count)
         for var delivery in item.deliveries {
-            let enabled: Bool?
-            if let known = endpointStates[delivery.endpointID] {
-                enabled = known
-            } else {
-                enabled = try endpointEnabled(db, id: delivery.endpointID, tenant: event.tenantID)
-                endpointStates[delivery.endpointID] = enabled
-            }
-            guard let enabled else { continue }
+            // An endpoint deleted since the fan-out, or another tenant's, gets no delivery.
+            guard let endpoint = endpoints[delivery.endpointID], endpoint.tenant == event.tenantID else { continue }
+            let enabled = endpoint.enabled
             delivery.tenantID = event.tenantID
             delivery.eventID = event.id
             delivery.state = enabled ? .pending : .paused
             delivery.attemptCount = 0
             delivery.leaseExpiresAt = nil
             delivery.leaseToken = nil
+            delivery.lastStatusCode = nil
+            delivery.lastError = nil
             if delivery.nextAttemptAt == nil { delivery.nextAttemptAt = event.createdAt }
             stored.append(delivery)
         }
@@ -131,10 +141,8 @@ extension SQLiteStore {
         }
         for delivery in stored {
             rows.deliveries.append([
-                delivery.id, delivery.tenantID, delivery.eventID, delivery.endpointID, delivery.state.rawValue, 0,
-                delivery.nextAttemptAt?.unixSeconds, delivery.leaseExpiresAt?.unixSeconds, delivery.leaseToken,
-                delivery.lastStatusCode, delivery.lastError,
-                delivery.createdAt.unixSeconds, delivery.updatedAt.unixSeconds,
+                delivery.id, delivery.tenantID, delivery.eventID, delivery.endpointID, delivery.state.rawValue,
+                delivery.nextAttemptAt?.unixSeconds, delivery.createdAt.unixSeconds, delivery.updatedAt.unixSeconds,
             ])
         }
         return .inserted(inserted, stored)
