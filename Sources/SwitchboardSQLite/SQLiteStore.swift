@@ -31,6 +31,14 @@ public final class SQLiteStore: Store {
         case normal = "NORMAL"
     }
 
+    /// WAL pages (4 KiB each) after which a commit copies the log back into the database.
+    /// SQLite's default is 1,000. Every commit appends the pages it dirtied, so the tail page of
+    /// each index and, for a wide fan-out, one page per endpoint are logged again and again;
+    /// a checkpoint copies each distinct page once, so a longer log copies far less. At 8,000
+    /// (32 MiB) the hanging-endpoints bench delivers about 10 % more, and a checkpoint stalls
+    /// one commit for 2–4 ms instead of under 1 ms (steady p99 0.5 → 2.3 ms).
+    static let walCheckpointPages = 8_000
+
     let pool: DatabasePool
     let logger: Logger
     /// Seals secrets on write and opens them on read.
@@ -70,6 +78,7 @@ public final class SQLiteStore: Store {
         configuration.foreignKeysEnabled = true
         configuration.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = \(synchronous.rawValue)")
+            try db.execute(sql: "PRAGMA wal_autocheckpoint = \(Self.walCheckpointPages)")
         }
         do {
             pool = try DatabasePool(path: path, configuration: configuration)

@@ -7,7 +7,7 @@ import Testing
 
 @Suite("Opening the database")
 struct OpeningTests {
-    @Test("a new file in a missing directory is created, in WAL mode, with foreign keys and the whole schema")
+    @Test("a new file in a missing directory is created, in WAL mode with a 32 MiB checkpoint interval, with foreign keys and the whole schema")
     func createsAndMigrates() async throws {
         try await StoreFixture.with { fixture in
             #expect(FileManager.default.fileExists(atPath: fixture.path))
@@ -16,6 +16,7 @@ struct OpeningTests {
                 (
                     journal: try String.fetchOne(db, sql: "PRAGMA journal_mode"),
                     synchronous: try Int.fetchOne(db, sql: "PRAGMA synchronous"),
+                    checkpointPages: try Int.fetchOne(db, sql: "PRAGMA wal_autocheckpoint"),
                     foreignKeys: try Bool.fetchOne(db, sql: "PRAGMA foreign_keys"),
                     migrations: try SQLiteStore.migrator.appliedIdentifiers(db),
                     tables: try Set(String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table'"))
@@ -23,6 +24,7 @@ struct OpeningTests {
             }
             #expect(settings.journal == "wal")
             #expect(settings.synchronous == 2, "FULL is the default")
+            #expect(settings.checkpointPages == 8_000, "a longer log than SQLite's 1,000 pages copies each hot page back less often")
             #expect(settings.foreignKeys == true)
             #expect(settings.migrations == ["v1-initial", "v2-sources", "v3-fenced-leases", "v4-search-indexes", "v5-attempt-node", "v6-covering-search", "v7-endpoint-indexes-by-state"])
             #expect(settings.tables.isSuperset(of: ["api_keys", "endpoints", "events", "deliveries", "attempts", "sources", "event_counts"]))
