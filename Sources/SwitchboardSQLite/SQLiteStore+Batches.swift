@@ -23,4 +23,9 @@ extension SQLiteStore {
         let row = "(" + (Array(repeating: "?", count: width) + (literals.map { [$0] } ?? [])).joined(separator: ", ") + ")"
         return Array(repeating: row, count: rows).joined(separator: ", ")
     }
+
+    /// Row ids as a JSON array, for `seq IN (SELECT value FROM json_each(?))`.
+    static func seqList(_ seqs: some Sequence<Int64>) -> String {
+        "[" + seqs.map(String.init).joined(separator: ",") + "]"
+    }
 }

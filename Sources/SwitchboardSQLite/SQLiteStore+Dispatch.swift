@@ -73,7 +73,7 @@ extension SQLiteStore {
                 UPDATE deliveries SET state = 'in_flight', lease_expires_at = ?, lease_token = ?, updated_at = ?
                 WHERE seq IN (SELECT value FROM json_each(?))
                 """
-        ).execute(arguments: [until.unixSeconds, token, now.unixSeconds, "[" + chosen.map { String($0.seq) }.joined(separator: ",") + "]"])
+        ).execute(arguments: [until.unixSeconds, token, now.unixSeconds, seqList(chosen.map(\.seq))])
         return chosen.map { candidate in
             var delivery = candidate.delivery
             delivery.state = .inFlight

@@ -96,7 +96,7 @@ extension SQLiteStore {
                     UPDATE deliveries SET state = 'cancelled', next_attempt_at = NULL, lease_expires_at = NULL, updated_at = ?
                     WHERE seq IN (SELECT value FROM json_each(?))
                     """,
-                arguments: [date.unixSeconds, "[" + unfinished.map { String($0["seq"] as Int64) }.joined(separator: ",") + "]"])
+                arguments: [date.unixSeconds, Self.seqList(unfinished.map { $0["seq"] as Int64 })])
             let events = Array(Set(unfinished.map { $0["event_id"] as String }))
             _ = try Self.refreshEventStatuses(db, eventIDs: events)
             return true

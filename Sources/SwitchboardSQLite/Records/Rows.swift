@@ -200,6 +200,4 @@ extension Row {
 extension Delivery.State {
     /// The states of a delivery that is still waiting to be attempted.
     static let waiting: [Delivery.State] = [.pending, .scheduled]
-    /// The states of a delivery that is not finished.
-    static let unfinished: [Delivery.State] = [.pending, .scheduled, .paused, .inFlight]
 }
